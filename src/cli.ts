@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { AccordError } from './errors.js';
+import { registerServerCommands } from './cli/commands/server.js';
+import { registerRegistryCommands } from './cli/commands/registry.js';
+import { registerApplicationCommands } from './cli/commands/applications.js';
+
+/** Builds the `accord` command tree (exported for tests). */
+export function buildProgram(): Command {
+  const program = new Command('accord')
+    .description('Accord: the working platform of a cybersecurity accord (registry, intel, disclosure, advisories, ledger, releases).')
+    .option('--server <url>', 'Accord server for client commands (or ACCORD_SERVER)')
+    .option('--token <token>', 'API token for client commands (or ACCORD_TOKEN)')
+    .option('--json', 'machine-readable JSON output')
+    .showHelpAfterError()
+    .exitOverride();
+  registerServerCommands(program);
+  registerRegistryCommands(program);
+  registerApplicationCommands(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    const message = err instanceof AccordError ? err.message : err instanceof Error ? err.message : String(err);
+    process.stderr.write(`accord: ${message}\n`);
+    if (!(err instanceof AccordError) && process.env.ACCORD_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    return 1;
+  }
+}
+
+const code = await main(process.argv);
+if (code !== 0) process.exitCode = code;

@@ -1,0 +1,75 @@
+import type pino from 'pino';
+import type { Config } from './config/config.js';
+import { readLogKey, readManifest, paths, type DataDirManifest } from './data-dir.js';
+import { Events } from './events.js';
+import { decodeSignerKey, verifierKey, type NoteSigner } from './ledger/note-key.js';
+import { createLoggers, type Loggers } from './logger.js';
+import { ApplicationService } from './registry/application-service.js';
+import { AuthService } from './registry/auth-service.js';
+import { systemClock, type Clock } from './registry/clock.js';
+import type { RegistryDeps } from './registry/deps.js';
+import { MemberService } from './registry/member-service.js';
+import { OrgService } from './registry/org-service.js';
+import { openPostgresStore } from './store/postgres/open.js';
+import { openSqliteStore } from './store/sqlite/open.js';
+import type { Store } from './store/store.js';
+
+/** The one composition root: config → store → services. Routes and commands receive this. */
+export interface Context {
+  config: Config;
+  loggers: Loggers;
+  clock: Clock;
+  store: Store;
+  registry: RegistryDeps;
+  auth: AuthService;
+  orgs: OrgService;
+  members: MemberService;
+  applications: ApplicationService;
+  log: { origin: string; vkey: string; signer: NoteSigner };
+  manifest: DataDirManifest;
+  close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  clock?: Clock;
+  logDestination?: pino.DestinationStream;
+}
+
+/** Opens the database the configuration names. */
+export function openStore(config: Config): Promise<Store> {
+  return config.databaseUrl ? openPostgresStore(config.databaseUrl) : openSqliteStore(paths(config.dataDir).sqlite);
+}
+
+/** Builds the services on an already-open store (init uses this before the data directory is complete). */
+export function buildServices(store: Store, loggers: Loggers, clock: Clock) {
+  const registry: RegistryDeps = { store: store.registry, clock, events: new Events(loggers.audit, clock) };
+  const orgs = new OrgService(registry);
+  const members = new MemberService(registry);
+  return {
+    registry,
+    auth: new AuthService(registry),
+    orgs,
+    members,
+    applications: new ApplicationService(registry, orgs, members),
+  };
+}
+
+/** Builds everything for an initialised data directory. */
+export async function createContext(config: Config, options: ContextOptions = {}): Promise<Context> {
+  const manifest = readManifest(config.dataDir);
+  const signer = decodeSignerKey(readLogKey(config.dataDir));
+  const loggers = createLoggers(config.logLevel, options.logDestination);
+  const clock = options.clock ?? systemClock;
+  const store = await openStore(config);
+  const services = buildServices(store, loggers, clock);
+  return {
+    config,
+    loggers,
+    clock,
+    store,
+    ...services,
+    log: { origin: manifest.log_origin, vkey: verifierKey(signer.name, signer.publicKey), signer },
+    manifest,
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import type { Config } from './config/config.js';
+import { openStore, buildServices } from './context.js';
+import { paths, prepareNewDataDir, writeFileAtomic, type DataDirManifest } from './data-dir.js';
+import { encodeSignerKey, generateSeed, isValidKeyName, signerFromSeed, verifierKey } from './ledger/note-key.js';
+import { createLoggers } from './logger.js';
+import { bootstrap } from './registry/bootstrap.js';
+import { systemClock, type Clock } from './registry/clock.js';
+import { seedDemo, type DemoSummary } from './demo.js';
+import { ConfigError } from './config/config.js';
+
+export interface InitOptions {
+  adminEmail?: string;
+  adminName?: string;
+  adminToken?: string;
+  coalitionName?: string;
+  logOrigin?: string;
+  demo?: boolean;
+  clock?: Clock;
+}
+
+export interface InitResult {
+  data_dir: string;
+  database: 'sqlite' | 'postgres';
+  admin_email: string;
+  admin_token: string;
+  log_origin: string;
+  log_vkey: string;
+  demo?: DemoSummary;
+}
+
+/**
+ * `accord init`: a new data directory (log key 0600, manifest), the
+ * secretariat, the first admin and the founding pledges; with `demo`, the
+ * demo data. Refuses an initialised directory or database and changes nothing.
+ */
+export async function initDataDir(config: Config, options: InitOptions = {}): Promise<InitResult> {
+  const origin = options.logOrigin ?? `accord.local/log-${randomBytes(4).toString('hex')}`;
+  if (!isValidKeyName(origin)) throw new ConfigError('CONFIG_INVALID', 'The log origin must be non-empty with no spaces or plus signs.');
+  prepareNewDataDir(config.dataDir);
+  const p = paths(config.dataDir);
+  const createdSqlite = config.databaseUrl === null;
+  const clock = options.clock ?? systemClock;
+  const loggers = createLoggers('silent');
+  let store;
+  try {
+    store = await openStore(config);
+  } catch (err) {
+    if (createdSqlite) removeSqlite(p.sqlite);
+    throw err;
+  }
+  try {
+    const services = buildServices(store, loggers, clock);
+    const boot = await bootstrap(services.registry, services.orgs, services.members, {
+      adminEmail: options.adminEmail ?? 'admin@secretariat.invalid',
+      adminName: options.adminName ?? 'Secretariat admin',
+      adminToken: options.adminToken,
+      coalitionName: options.coalitionName ?? 'Accord secretariat',
+    });
+    const demo = options.demo ? await seedDemo(services, boot) : undefined;
+    const seed = generateSeed();
+    const signer = signerFromSeed(origin, seed);
+    const vkey = verifierKey(origin, signer.publicKey);
+    // The key before the manifest: a directory with a manifest always has its key.
+    writeFileAtomic(p.logKey, encodeSignerKey(origin, seed) + '\n', 0o600);
+    const manifest: DataDirManifest = {
+      version: 1,
+      created_at: clock.now().toISOString(),
+      database: config.databaseUrl ? 'postgres' : 'sqlite',
+      log_origin: origin,
+      log_vkey: vkey,
+    };
+    writeFileAtomic(p.manifest, JSON.stringify(manifest, null, 2) + '\n', 0o644);
+    return {
+      data_dir: config.dataDir,
+      database: manifest.database,
+      admin_email: boot.admin_email,
+      admin_token: boot.admin_token,
+      log_origin: origin,
+      log_vkey: vkey,
+      ...(demo ? { demo } : {}),
+    };
+  } catch (err) {
+    await store.close();
+    store = undefined;
+    if (createdSqlite) removeSqlite(p.sqlite);
+    throw err;
+  } finally {
+    await store?.close();
+  }
+}
+
+function removeSqlite(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+}

@@ -1,0 +1,138 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The logical schema both backends reach through their own migrations.
+ * Timestamps are ISO-8601 UTC strings in the domain (text in SQLite,
+ * timestamptz in PostgreSQL, read back as ISO strings); booleans are 0/1.
+ */
+export interface DB {
+  orgs: {
+    id: string;
+    slug: string;
+    kind: string;
+    name: string;
+    country: string | null;
+    sector: string | null;
+    size_band: string | null;
+    website: string | null;
+    psirt_contact: string | null;
+    cvd_policy_url: string | null;
+    security_txt_url: string | null;
+    description: string | null;
+    status: string;
+    joined_at: string | null;
+    demo: number;
+    created_at: string;
+    updated_at: string;
+  };
+  users: {
+    id: string;
+    org_id: string;
+    email: string;
+    name: string;
+    role: string;
+    created_at: string;
+    disabled_at: string | null;
+  };
+  api_tokens: {
+    id: string;
+    user_id: string;
+    name: string;
+    prefix: string;
+    hash: string;
+    created_at: string;
+    expires_at: string | null;
+    last_used_at: string | null;
+    revoked_at: string | null;
+  };
+  invitations: {
+    id: string;
+    org_id: string;
+    email: string;
+    role: string;
+    hash: string;
+    created_by: string | null;
+    created_at: string;
+    expires_at: string;
+    accepted_at: string | null;
+    revoked_at: string | null;
+    user_id: string | null;
+  };
+  signing_keys: {
+    id: string;
+    org_id: string;
+    name: string;
+    public_key: string;
+    algorithm: string;
+    key_id: string;
+    created_at: string;
+    revoked_at: string | null;
+  };
+  pledges: {
+    id: string;
+    slug: string;
+    title: string;
+    description: string;
+    kind: string;
+    created_at: string;
+  };
+  endorsements: {
+    org_id: string;
+    pledge_id: string;
+    endorsed_at: string;
+    withdrawn_at: string | null;
+  };
+  applications: {
+    id: string;
+    org_name: string;
+    country: string;
+    sector: string;
+    size_band: string;
+    website: string;
+    contact_name: string;
+    contact_email: string;
+    psirt_contact: string | null;
+    cvd_policy_url: string | null;
+    security_txt_url: string | null;
+    motivation: string;
+    pledges: string;
+    status: string;
+    submitted_at: string;
+    voting_opened_at: string | null;
+    voting_closes_at: string | null;
+    decided_at: string | null;
+    decided_by: string | null;
+    decision_reason: string | null;
+    org_id: string | null;
+    demo: number;
+  };
+  sponsorships: {
+    application_id: string;
+    org_id: string;
+    user_id: string;
+    created_at: string;
+  };
+  votes: {
+    application_id: string;
+    org_id: string;
+    user_id: string;
+    choice: string;
+    reason: string | null;
+    cast_at: string;
+  };
+  settings: {
+    key: string;
+    value: string;
+  };
+  audit_events: {
+    id: Generated<number>;
+    at: string;
+    type: string;
+    actor_user_id: string | null;
+    actor_org_id: string | null;
+    subject_type: string;
+    subject_id: string;
+    reason: string | null;
+    data: string;
+  };
+}

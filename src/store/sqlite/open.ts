@@ -1,0 +1,51 @@
+import { chmodSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Store } from '../store.js';
+import type { DB } from '../sql/schema.js';
+import type { StoreCapabilities } from '../sql/capabilities.js';
+import { SqlRegistryStore } from '../sql/registry-store.js';
+import { migrateToLatest } from '../sql/migrate.js';
+import { sqliteMigrations } from './migrations/index.js';
+
+export const sqliteCapabilities: StoreCapabilities = {
+  name: 'sqlite',
+  multipleWriters: false,
+  returning: true,
+  uniqueViolation(err) {
+    const e = err as { code?: unknown; message?: unknown };
+    if (e && (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')) {
+      return String(e.message).replace(/^UNIQUE constraint failed: /, '');
+    }
+    return null;
+  },
+};
+
+/** Opens (creating if needed) the embedded database at `file` and migrates it. `:memory:` works for tests. */
+export async function openSqliteStore(file: string): Promise<Store> {
+  const database = new Database(file);
+  // It holds token hashes and embargoed content: owner-only, like the key next to it.
+  if (file !== ':memory:' && file !== '') chmodSync(file, 0o600);
+  // WAL for concurrent readers; FULL sync because the ledger's durability promises rest on this.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+  try {
+    await migrateToLatest(db as unknown as Kysely<unknown>, sqliteMigrations);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return {
+    capabilities: sqliteCapabilities,
+    registry: new SqlRegistryStore(db, sqliteCapabilities),
+    async ping() {
+      await sql`SELECT 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import type { RegistryStore } from '../registry/ports.js';
+import type { StoreCapabilities } from './sql/capabilities.js';
+
+/** Everything the services need from a database, one port per domain. */
+export interface Store {
+  readonly capabilities: StoreCapabilities;
+  readonly registry: RegistryStore;
+  /** Throws if the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A numbered migration of one backend. */
+export interface Migration {
+  /** `0001-registry`: the number orders them; never renumber or edit a released one. */
+  name: string;
+  up(db: import('kysely').Kysely<unknown>): Promise<void>;
+}
