@@ -35,7 +35,7 @@ export async function seedDemo(s: Services, boot: BootstrapResult): Promise<Demo
   const tokens: DemoSummary['tokens'] = [];
   const year = s.registry.clock.now().getUTCFullYear();
   for (const [i, d] of DEMO.entries()) {
-    const { org, user, token } = await store.transaction(async (tx) => {
+    const { org, user, token, analyst } = await store.transaction(async (tx) => {
       const org = await s.orgs.insert(tx, admin, {
         slug: d.slug,
         name: d.name,
@@ -59,16 +59,17 @@ export async function seedDemo(s: Services, boot: BootstrapResult): Promise<Demo
         { org_id: org.id, email: `org-admin@${d.slug}.example`, name: `${d.name} org-admin`, role: 'org-admin', token_name: 'demo' },
         'demo',
       );
-      await s.members.createUserWithToken(
+      const analyst = await s.members.createUserWithToken(
         tx,
         admin,
         { org_id: org.id, email: `analyst@${d.slug}.example`, name: `${d.name} analyst`, role: 'analyst', token_name: 'demo' },
         'demo',
       );
-      return { org, user: created.user, token: created.token };
+      return { org, user: created.user, token: created.token, analyst };
     });
     members.push({ org, user, token });
     tokens.push({ org: org.slug, email: user.email, role: user.role, token });
+    tokens.push({ org: org.slug, email: analyst.user.email, role: analyst.user.role, token: analyst.token });
   }
   const principal = (m: (typeof members)[number]): Principal => ({ kind: 'user', user: m.user, org: m.org, token_id: 'demo-seed' });
 

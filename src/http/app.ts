@@ -27,6 +27,8 @@ export interface AppOptions {
   webRoot?: string | null;
   /** Fastify's own logger; tests pass false. */
   logger?: boolean;
+  /** Called for every route as it is registered (the permission-matrix test lists them). */
+  onRoute?: (route: { method: string | string[]; url: string }) => void;
 }
 
 function newAjv(coerce: boolean): AjvInstance {
@@ -49,6 +51,10 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
   });
+  if (options.onRoute) {
+    const onRoute = options.onRoute;
+    app.addHook('onRoute', (r) => onRoute({ method: r.method, url: r.url }));
+  }
   const bodyAjv = newAjv(false);
   const paramAjv = newAjv(true);
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema) as never);

@@ -41,10 +41,11 @@ export function encodeSignerKey(name: string, seed: Uint8Array): string {
 
 /** Parses a private key text; throws on anything malformed or inconsistent. */
 export function decodeSignerKey(text: string): NoteSigner {
-  const parts = text.trim().split('+');
-  if (parts.length !== 5 || parts[0] !== 'PRIVATE' || parts[1] !== 'KEY') throw new Error('not a signed-note private key');
-  const [, , name = '', hash = '', b64 = ''] = parts;
-  if (!isValidKeyName(name) || !/^[0-9a-f]{8}$/.test(hash)) throw new Error('malformed signed-note private key');
+  // The base64 part may itself contain '+', so match the fixed-shape prefix instead of splitting.
+  const m = /^PRIVATE\+KEY\+([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+=*)$/.exec(text.trim());
+  if (!m) throw new Error('not a signed-note private key');
+  const [, name = '', hash = '', b64 = ''] = m;
+  if (!isValidKeyName(name)) throw new Error('malformed signed-note private key');
   const raw = Buffer.from(b64, 'base64');
   if (raw.length !== 33 || raw[0] !== ED25519_TYPE) throw new Error('unsupported signed-note private key');
   const signer = signerFromSeed(name, raw.subarray(1));

@@ -28,7 +28,10 @@ export async function progressSummary(deps: RegistryDeps, year: number): Promise
     throw new ValidationError([{ path: '/year', message: `must be a year from 2000 to ${now.getUTCFullYear()}` }]);
   }
   const end = new Date(Date.UTC(year + 1, 0, 1));
-  const asOf = end.getTime() < now.getTime() ? end : now;
+  const past = end.getTime() <= now.getTime();
+  const asOf = past ? end : now;
+  // A finished year counts what happened before 1 January; the current one counts everything so far.
+  const cutoff = past ? end.toISOString() : '\uffff';
   const start = new Date(Date.UTC(year, 0, 1)).toISOString();
   const summary: ProgressSummary = {
     year,
@@ -47,7 +50,7 @@ export async function progressSummary(deps: RegistryDeps, year: number): Promise
   for (;;) {
     const orgs: Org[] = await deps.store.listOrgs({ kind: 'signatory', status: ['member'], after, limit: PAGE });
     for (const o of orgs) {
-      if (o.joined_at === null || o.joined_at >= asOf.toISOString()) continue;
+      if (o.joined_at === null || o.joined_at >= cutoff) continue;
       counted.push(o.id);
       summary.members++;
       if (o.joined_at >= start) summary.new_members++;
@@ -65,7 +68,7 @@ export async function progressSummary(deps: RegistryDeps, year: number): Promise
   const counts = new Map<string, number>(pledges.map((p) => [p.id, 0]));
   for (let i = 0; i < counted.length; i += PAGE) {
     for (const e of await deps.store.listEndorsements({ orgIds: counted.slice(i, i + PAGE) })) {
-      const active = e.endorsed_at < asOf.toISOString() && (e.withdrawn_at === null || e.withdrawn_at >= asOf.toISOString());
+      const active = e.endorsed_at < cutoff && (e.withdrawn_at === null || e.withdrawn_at >= cutoff);
       if (active) counts.set(e.pledge_id, (counts.get(e.pledge_id) ?? 0) + 1);
     }
   }
