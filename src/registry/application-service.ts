@@ -210,12 +210,14 @@ export class ApplicationService {
     const c = new Checker();
     c.text('/reason', reason ?? '', 2000);
     c.done();
+    // Read outside the transaction: on SQLite the one connection belongs to the transaction until it ends.
+    const rule = await this.votingRule();
     return this.deps.store.transaction(async (tx) => {
       const app = await tx.getApplication(id);
       if (!app) throw new RegistryError('APPLICATION_NOT_FOUND', 'No such application.');
       if (app.status !== 'submitted' && app.status !== 'voting') throw new RegistryError('APPLICATION_STATE', `The application is already ${app.status}.`);
       const votes = await tx.listVotes(id);
-      const t = tally(votes, await tx.countOrgs({ kind: 'signatory', status: ['member'] }), await this.votingRule());
+      const t = tally(votes, await tx.countOrgs({ kind: 'signatory', status: ['member'] }), rule);
       const patch = { status: 'rejected' as const, decided_at: iso(this.deps.clock.now()), decided_by: actor.kind === 'user' ? actor.user.id : null, decision_reason: reason };
       await tx.updateApplication(id, patch);
       await this.deps.events.applicationDecided(tx, actor, id, 'rejected', { ...t, by: 'secretariat' }, reason);

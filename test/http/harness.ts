@@ -33,7 +33,7 @@ export interface Harness {
 /** A fresh data directory (SQLite unless `databaseUrl`), initialised with demo data, and the app over it. */
 export async function startHarness(options: { demo?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'accord-http-'));
-  const config = loadConfig({ ACCORD_LOG_LEVEL: 'silent', ...options.env }, { dataDir: join(dir, 'data') });
+  const config = loadConfig({ ACCORD_LOG_LEVEL: 'silent', ACCORD_PUBLIC_FORM_LIMIT: '100000', ...options.env }, { dataDir: join(dir, 'data') });
   const clock = new TestClock();
   const init = await initDataDir(config, { demo: options.demo ?? true, clock });
   const ctx = await createContext(config, { clock });

@@ -4,9 +4,10 @@ export const name = '0001-registry';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const statement of [
+    // Byte order (COLLATE "C") for keys used in keyset paging, so pages match SQLite's order whatever the server's locale.
     sql`CREATE TABLE orgs (
       id TEXT PRIMARY KEY,
-      slug TEXT NOT NULL UNIQUE,
+      slug TEXT COLLATE "C" NOT NULL UNIQUE,
       kind TEXT NOT NULL CHECK (kind IN ('secretariat','signatory')),
       name TEXT NOT NULL,
       country TEXT, sector TEXT, size_band TEXT, website TEXT, psirt_contact TEXT,
@@ -77,7 +78,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       PRIMARY KEY (org_id, pledge_id)
     )`,
     sql`CREATE TABLE applications (
-      id TEXT PRIMARY KEY,
+      id TEXT COLLATE "C" PRIMARY KEY,
       org_name TEXT NOT NULL, country TEXT NOT NULL, sector TEXT NOT NULL, size_band TEXT NOT NULL,
       website TEXT NOT NULL, contact_name TEXT NOT NULL, contact_email TEXT NOT NULL,
       psirt_contact TEXT, cvd_policy_url TEXT, security_txt_url TEXT,

@@ -1,0 +1,335 @@
+/**
+ * Every role against every endpoint. Each row names who may call it; every
+ * other caller must get the stated refusal. A final test fails if a route
+ * exists that no row covers, so new endpoints cannot skip this matrix.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { applicationBody, demoToken, startHarness, type Harness } from './harness.js';
+import type { Principal, Role } from '../../src/registry/types.js';
+
+const CALLERS = ['anonymous', 'admin', 'org-admin', 'analyst', 'psirt', 'viewer', 'other-org-admin'] as const;
+type Caller = (typeof CALLERS)[number];
+const EVERYONE = new Set<Caller>(CALLERS);
+const USERS = new Set<Caller>(CALLERS.filter((c) => c !== 'anonymous'));
+const OWN_ORG = new Set<Caller>(['admin', 'org-admin', 'analyst', 'psirt', 'viewer']);
+const OWN_ORG_ADMINS = new Set<Caller>(['admin', 'org-admin']);
+const MEMBER_ORG_ADMINS = new Set<Caller>(['org-admin', 'other-org-admin']);
+const ADMIN = new Set<Caller>(['admin']);
+
+interface Env {
+  h: Harness;
+  tokens: Record<Exclude<Caller, 'anonymous'>, string>;
+  userIds: Record<Exclude<Caller, 'anonymous'>, string>;
+}
+
+interface Row {
+  method: string;
+  /** The route as registered (to check coverage). */
+  route: string;
+  allowed: Set<Caller>;
+  /** Status for an allowed caller. */
+  ok: number;
+  /** Status for a signed-in caller who is not allowed (default 403; anonymous callers always get 401). */
+  denied?: Partial<Record<Caller, number>>;
+  /** Builds the concrete URL and body for one call, creating fresh resources so calls do not interfere. */
+  prepare?: (env: Env, caller: Caller) => Promise<{ url: string; body?: unknown }>;
+}
+
+const T = 'demo-northwind';
+
+async function freshApplication(env: Env, stage: 'submitted' | 'sponsored' | 'voting' | 'all-voted'): Promise<string> {
+  const { h } = env;
+  const id = (await h.call('POST', '/api/v1/applications', { body: applicationBody() })).json().id as string;
+  if (stage === 'submitted') return id;
+  await h.call('POST', `/api/v1/applications/${id}/sponsor`, { token: demoToken(h.init, 'demo-fabrikam') });
+  if (stage === 'sponsored') return id;
+  await h.call('POST', `/api/v1/applications/${id}/open-vote`, { token: h.init.admin_token, body: {} });
+  if (stage === 'voting') return id;
+  for (const org of h.init.demo!.signatories) {
+    await h.call('POST', `/api/v1/applications/${id}/votes`, { token: demoToken(h.init, org), body: { choice: 'yes' } });
+  }
+  return id;
+}
+
+async function freshInvitation(env: Env): Promise<{ id: string; token: string }> {
+  const r = await env.h.call('POST', `/api/v1/orgs/${T}/invitations`, { token: env.h.init.admin_token, body: { email: `${randomUUID()}@demo-northwind.example`, role: 'viewer' } });
+  return { id: r.json().invitation.id, token: r.json().token };
+}
+
+async function freshKey(env: Env): Promise<string> {
+  const pem = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const r = await env.h.call('POST', `/api/v1/orgs/${T}/keys`, { token: env.h.init.admin_token, body: { name: 'k', public_key: pem } });
+  return r.json().id;
+}
+
+async function freshViewer(env: Env): Promise<string> {
+  const inv = await freshInvitation(env);
+  const r = await env.h.call('POST', '/api/v1/invitations/accept', { body: { token: inv.token, name: 'Target' } });
+  return r.json().user.id;
+}
+
+const ROWS: Row[] = [
+  { method: 'GET', route: '/healthz', allowed: EVERYONE, ok: 200 },
+  { method: 'GET', route: '/api/openapi.json', allowed: EVERYONE, ok: 200 },
+  { method: 'GET', route: '/api/v1/signatories', allowed: EVERYONE, ok: 200 },
+  { method: 'GET', route: '/api/v1/signatories/:slug', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: `/api/v1/signatories/${T}` }) },
+  { method: 'GET', route: '/api/v1/pledges', allowed: EVERYONE, ok: 200 },
+  { method: 'GET', route: '/api/v1/voting-rule', allowed: EVERYONE, ok: 200 },
+  { method: 'GET', route: '/api/v1/progress', allowed: EVERYONE, ok: 200 },
+  { method: 'GET', route: '/api/v1/progress.csv', allowed: EVERYONE, ok: 200 },
+  { method: 'POST', route: '/api/v1/applications', allowed: EVERYONE, ok: 201, prepare: async () => ({ url: '/api/v1/applications', body: applicationBody() }) },
+  {
+    method: 'POST',
+    route: '/api/v1/invitations/accept',
+    allowed: EVERYONE,
+    ok: 201,
+    prepare: async (env) => ({ url: '/api/v1/invitations/accept', body: { token: (await freshInvitation(env)).token, name: 'New' } }),
+  },
+  { method: 'GET', route: '/api/v1/orgs/:slug/keys', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: `/api/v1/orgs/${T}/keys` }) },
+
+  { method: 'GET', route: '/api/v1/me', allowed: USERS, ok: 200 },
+  { method: 'GET', route: '/api/v1/tokens', allowed: USERS, ok: 200 },
+  { method: 'POST', route: '/api/v1/tokens', allowed: USERS, ok: 201, prepare: async () => ({ url: '/api/v1/tokens', body: { name: 'matrix' } }) },
+  {
+    method: 'DELETE',
+    route: '/api/v1/tokens/:id',
+    allowed: USERS,
+    ok: 200,
+    // Each caller revokes a fresh token of its own.
+    prepare: async (env, caller) => {
+      const as = caller === 'anonymous' ? env.tokens.viewer : env.tokens[caller];
+      const r = await env.h.call('POST', '/api/v1/tokens', { token: as, body: { name: 'to revoke' } });
+      return { url: `/api/v1/tokens/${r.json().token_info.id}` };
+    },
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/users/:id',
+    allowed: OWN_ORG,
+    ok: 200,
+    // Other organisations do not even learn that the user exists.
+    denied: { 'other-org-admin': 404 },
+    prepare: async (env) => ({ url: `/api/v1/users/${env.userIds.analyst}` }),
+  },
+  {
+    method: 'PATCH',
+    route: '/api/v1/users/:id',
+    allowed: OWN_ORG_ADMINS,
+    ok: 200,
+    denied: { 'other-org-admin': 404 },
+    prepare: async (env) => ({ url: `/api/v1/users/${await freshViewer(env)}`, body: { name: 'Renamed' } }),
+  },
+  {
+    method: 'DELETE',
+    route: '/api/v1/invitations/:id',
+    allowed: OWN_ORG_ADMINS,
+    ok: 200,
+    prepare: async (env) => ({ url: `/api/v1/invitations/${(await freshInvitation(env)).id}` }),
+  },
+  { method: 'GET', route: '/api/v1/orgs', allowed: ADMIN, ok: 200 },
+  {
+    method: 'POST',
+    route: '/api/v1/orgs',
+    allowed: ADMIN,
+    ok: 201,
+    prepare: async () => ({ url: '/api/v1/orgs', body: { slug: `m-${randomUUID().slice(0, 8)}`, name: 'Matrix Org', status: 'applicant' } }),
+  },
+  { method: 'GET', route: '/api/v1/orgs/:slug', allowed: OWN_ORG, ok: 200, prepare: async () => ({ url: `/api/v1/orgs/${T}` }) },
+  {
+    method: 'PATCH',
+    route: '/api/v1/orgs/:slug',
+    allowed: OWN_ORG_ADMINS,
+    ok: 200,
+    prepare: async () => ({ url: `/api/v1/orgs/${T}`, body: { sector: 'Security software' } }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/orgs/:slug/status',
+    allowed: ADMIN,
+    ok: 200,
+    prepare: async (env) => {
+      const slug = `s-${randomUUID().slice(0, 8)}`;
+      // Applicants, not members, so the member count that votes depend on stays at the demo's five.
+      await env.h.call('POST', '/api/v1/orgs', { token: env.h.init.admin_token, body: { slug, name: 'Status target', status: 'applicant' } });
+      return { url: `/api/v1/orgs/${slug}/status`, body: { status: 'withdrawn', reason: 'matrix' } };
+    },
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/orgs/:slug/keys',
+    allowed: OWN_ORG_ADMINS,
+    ok: 201,
+    prepare: async () => ({
+      url: `/api/v1/orgs/${T}/keys`,
+      body: { name: 'k', public_key: generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString() },
+    }),
+  },
+  {
+    method: 'DELETE',
+    route: '/api/v1/orgs/:slug/keys/:id',
+    allowed: OWN_ORG_ADMINS,
+    ok: 200,
+    prepare: async (env) => ({ url: `/api/v1/orgs/${T}/keys/${await freshKey(env)}` }),
+  },
+  {
+    method: 'PUT',
+    route: '/api/v1/orgs/:slug/pledges/:pledge',
+    allowed: OWN_ORG_ADMINS,
+    ok: 204,
+    prepare: async (env) => {
+      const slug = `p-${randomUUID().slice(0, 8)}`;
+      await env.h.call('POST', '/api/v1/pledges', { token: env.h.init.admin_token, body: { slug, title: 'Matrix pledge', description: 'd' } });
+      return { url: `/api/v1/orgs/${T}/pledges/${slug}` };
+    },
+  },
+  {
+    method: 'DELETE',
+    route: '/api/v1/orgs/:slug/pledges/:pledge',
+    allowed: OWN_ORG_ADMINS,
+    ok: 204,
+    prepare: async (env) => {
+      const slug = `p-${randomUUID().slice(0, 8)}`;
+      await env.h.call('POST', '/api/v1/pledges', { token: env.h.init.admin_token, body: { slug, title: 'Matrix pledge', description: 'd' } });
+      await env.h.call('PUT', `/api/v1/orgs/${T}/pledges/${slug}`, { token: env.h.init.admin_token });
+      return { url: `/api/v1/orgs/${T}/pledges/${slug}` };
+    },
+  },
+  { method: 'GET', route: '/api/v1/orgs/:slug/users', allowed: OWN_ORG, ok: 200, prepare: async () => ({ url: `/api/v1/orgs/${T}/users` }) },
+  { method: 'GET', route: '/api/v1/orgs/:slug/invitations', allowed: OWN_ORG_ADMINS, ok: 200, prepare: async () => ({ url: `/api/v1/orgs/${T}/invitations` }) },
+  {
+    method: 'POST',
+    route: '/api/v1/orgs/:slug/invitations',
+    allowed: OWN_ORG_ADMINS,
+    ok: 201,
+    prepare: async () => ({ url: `/api/v1/orgs/${T}/invitations`, body: { email: `${randomUUID()}@demo-northwind.example`, role: 'analyst' } }),
+  },
+  // Applications: the secretariat and member organisations' users read them.
+  { method: 'GET', route: '/api/v1/applications', allowed: USERS, ok: 200 },
+  {
+    method: 'GET',
+    route: '/api/v1/applications/:id',
+    allowed: USERS,
+    ok: 200,
+    prepare: async (env) => ({ url: `/api/v1/applications/${await freshApplication(env, 'submitted')}` }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/applications/:id/sponsor',
+    allowed: MEMBER_ORG_ADMINS,
+    ok: 201,
+    prepare: async (env) => ({ url: `/api/v1/applications/${await freshApplication(env, 'submitted')}/sponsor` }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/applications/:id/open-vote',
+    allowed: ADMIN,
+    ok: 200,
+    prepare: async (env) => ({ url: `/api/v1/applications/${await freshApplication(env, 'sponsored')}/open-vote`, body: {} }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/applications/:id/votes',
+    allowed: MEMBER_ORG_ADMINS,
+    ok: 201,
+    prepare: async (env) => ({ url: `/api/v1/applications/${await freshApplication(env, 'voting')}/votes`, body: { choice: 'yes' } }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/applications/:id/reject',
+    allowed: ADMIN,
+    ok: 200,
+    prepare: async (env) => ({ url: `/api/v1/applications/${await freshApplication(env, 'submitted')}/reject`, body: { reason: 'matrix' } }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/applications/:id/close',
+    allowed: ADMIN,
+    ok: 200,
+    prepare: async (env) => ({ url: `/api/v1/applications/${await freshApplication(env, 'all-voted')}/close`, body: {} }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/pledges',
+    allowed: ADMIN,
+    ok: 201,
+    prepare: async () => ({ url: '/api/v1/pledges', body: { slug: `p-${randomUUID().slice(0, 8)}`, title: 't', description: 'd' } }),
+  },
+  {
+    method: 'PUT',
+    route: '/api/v1/voting-rule',
+    allowed: ADMIN,
+    ok: 200,
+    prepare: async () => ({ url: '/api/v1/voting-rule', body: { sponsors_needed: 1, quorum: 0.5, majority: 0.5, voting_days: 14 } }),
+  },
+  { method: 'GET', route: '/api/v1/audit', allowed: ADMIN, ok: 200 },
+];
+
+/** Routes that belong to the bundled API browser (static assets), not to Accord's API. */
+const OUT_OF_SCOPE = (r: { method: string; url: string }) => r.method === 'HEAD' || r.url.startsWith('/api/docs');
+
+describe('permission matrix: every role × every endpoint', () => {
+  const env = {} as Env;
+  before(async () => {
+    const h = await startHarness();
+    env.h = h;
+    // psirt and viewer users in the target organisation.
+    const store = h.ctx.store.registry;
+    const org = (await store.getOrgBySlug(T))!;
+    const admin = (await store.getUserByEmail('admin@secretariat.invalid'))!;
+    const secretariat = (await store.getOrgBySlug('secretariat'))!;
+    const adminP: Principal = { kind: 'user', user: admin, org: secretariat, token_id: 'x' };
+    const extra: Partial<Record<Role, string>> = {};
+    const extraIds: Partial<Record<Role, string>> = {};
+    for (const role of ['psirt', 'viewer'] as const) {
+      const r = await store.transaction((tx) =>
+        h.ctx.members.createUserWithToken(tx, adminP, { org_id: org.id, email: `${role}@demo-northwind.example`, name: role, role }, 'test'),
+      );
+      extra[role] = r.token;
+      extraIds[role] = r.user.id;
+    }
+    const id = async (email: string) => (await store.getUserByEmail(email))!.id;
+    env.tokens = {
+      admin: h.init.admin_token,
+      'org-admin': demoToken(h.init, T),
+      analyst: demoToken(h.init, T, 'analyst'),
+      psirt: extra.psirt!,
+      viewer: extra.viewer!,
+      'other-org-admin': demoToken(h.init, 'demo-contoso-cloud'),
+    };
+    env.userIds = {
+      admin: admin.id,
+      'org-admin': await id('org-admin@demo-northwind.example'),
+      analyst: await id('analyst@demo-northwind.example'),
+      psirt: extraIds.psirt!,
+      viewer: extraIds.viewer!,
+      'other-org-admin': await id('org-admin@demo-contoso-cloud.example'),
+    };
+  });
+  after(() => env.h.close());
+
+  for (const row of ROWS) {
+    it(`${row.method} ${row.route}`, async () => {
+      const seen: string[] = [];
+      for (const caller of CALLERS) {
+        const { url, body } = row.prepare ? await row.prepare(env, caller) : { url: row.route, body: undefined };
+        const token = caller === 'anonymous' ? null : env.tokens[caller];
+        const res = await env.h.call(row.method, url, { token, body });
+        const expected = row.allowed.has(caller) ? row.ok : caller === 'anonymous' ? 401 : (row.denied?.[caller] ?? 403);
+        seen.push(`${caller}=${res.statusCode}`);
+        assert.equal(res.statusCode, expected, `${caller}: ${row.method} ${url} → ${res.statusCode} ${res.body.slice(0, 200)}`);
+        if (res.statusCode >= 400) {
+          assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+          if (res.statusCode === 401) assert.ok(res.headers['www-authenticate']);
+        }
+      }
+    });
+  }
+
+  it('covers every route the app registers', () => {
+    const covered = new Set(ROWS.map((r) => `${r.method} ${r.route}`));
+    const missing = env.h.routes.filter((r) => !OUT_OF_SCOPE(r) && !covered.has(`${r.method} ${r.url}`)).map((r) => `${r.method} ${r.url}`);
+    assert.deepEqual(missing, [], 'routes without a permission-matrix row');
+  });
+});
