@@ -53,7 +53,7 @@ export async function openPostgresStore(url: string, options: { poolSize?: numbe
   }
   return {
     capabilities: postgresCapabilities,
-    registry: new SqlRegistryStore(db, postgresCapabilities),
+    registry: SqlRegistryStore.root(db, postgresCapabilities),
     async ping() {
       await sql`SELECT 1`.execute(db);
     },

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { RegistryStore } from '../../registry/ports.js';
 import { RegistryError, type RegistryErrorCode } from '../../registry/errors.js';
@@ -20,6 +21,9 @@ import type {
 import type { DB } from './schema.js';
 import type { StoreCapabilities } from './capabilities.js';
 
+/** Which root store's transaction the current async chain is inside, if any. */
+const openTransactions = new AsyncLocalStorage<SqlRegistryStore>();
+
 /**
  * The registry port over Kysely. Both backends use it with their own
  * dialect, migrations and capabilities; the queries themselves are plain
@@ -31,9 +35,32 @@ export class SqlRegistryStore implements RegistryStore {
     protected readonly caps: StoreCapabilities,
   ) {}
 
+  /**
+   * The root store, guarded: a call on it from inside one of its own
+   * transactions throws instead of running. On SQLite such a call would wait
+   * forever for the one connection its own transaction holds; on PostgreSQL
+   * it would read outside the transaction. Either is a bug in the caller.
+   */
+  static root(db: Kysely<DB>, caps: StoreCapabilities): SqlRegistryStore {
+    const store = new SqlRegistryStore(db, caps);
+    return new Proxy(store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== 'function' || prop === 'constructor') return value;
+        if (prop === 'transaction') return (value as (...a: unknown[]) => unknown).bind(target);
+        return (...args: unknown[]) => {
+          if (openTransactions.getStore() === target) {
+            throw new Error(`RegistryStore.${String(prop)} called on the root store inside its own transaction; use the transaction's store`);
+          }
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  }
+
   async transaction<T>(fn: (tx: RegistryStore) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new SqlRegistryStore(trx, this.caps)));
+    return openTransactions.run(this, () => this.db.transaction().execute((trx) => fn(new SqlRegistryStore(trx, this.caps))));
   }
 
   /** Runs an insert and turns a unique-constraint failure into the domain's error. */

@@ -40,7 +40,7 @@ export async function openSqliteStore(file: string): Promise<Store> {
   }
   return {
     capabilities: sqliteCapabilities,
-    registry: new SqlRegistryStore(db, sqliteCapabilities),
+    registry: SqlRegistryStore.root(db, sqliteCapabilities),
     async ping() {
       await sql`SELECT 1`.execute(db);
     },
