@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { AccordError } from './errors.js';
+import { AccordError, type FieldProblem } from './errors.js';
 import { registerServerCommands } from './cli/commands/server.js';
 import { registerRegistryCommands } from './cli/commands/registry.js';
 import { registerApplicationCommands } from './cli/commands/applications.js';
@@ -28,7 +28,9 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     const message = err instanceof AccordError ? err.message : err instanceof Error ? err.message : String(err);
-    process.stderr.write(`accord: ${message}\n`);
+    // A validation error's field problems are the useful part ("The request is not valid." alone is not).
+    const problems = err instanceof AccordError && Array.isArray(err.details?.errors) ? (err.details.errors as FieldProblem[]) : [];
+    process.stderr.write(`accord: ${message}${problems.map((p) => `\n  ${p.path || '(input)'}: ${p.message}`).join('')}\n`);
     if (!(err instanceof AccordError) && process.env.ACCORD_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return 1;
   }

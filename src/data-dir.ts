@@ -34,8 +34,11 @@ export function writeFileAtomic(path: string, contents: string, mode: number): v
   renameSync(tmp, path);
 }
 
-/** Creates the data directory (mode 0700) if needed; refuses one that is already initialised. */
-export function prepareNewDataDir(dir: string): void {
+/**
+ * Creates the data directory (mode 0700) if needed; refuses one that is already initialised.
+ * Returns the first directory it created (as `mkdir -p` does), or undefined if `dir` existed.
+ */
+export function prepareNewDataDir(dir: string): string | undefined {
   const p = paths(dir);
   if (existsSync(p.manifest) || existsSync(p.logKey)) {
     throw new DataDirError('DATA_DIR_ALREADY_INITIALISED', `${dir} is already initialised; nothing was changed. Use another directory or remove it first.`);
@@ -43,7 +46,7 @@ export function prepareNewDataDir(dir: string): void {
   if (existsSync(p.sqlite)) {
     throw new DataDirError('DATA_DIR_ALREADY_INITIALISED', `${dir} already holds a database (accord.db); nothing was changed.`);
   }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
 export function readManifest(dir: string): DataDirManifest {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { rmdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Config } from './config/config.js';
 import { openStore, buildServices } from './context.js';
 import { paths, prepareNewDataDir, writeFileAtomic, type DataDirManifest } from './data-dir.js';
@@ -9,6 +10,7 @@ import { bootstrap } from './registry/bootstrap.js';
 import { systemClock, type Clock } from './registry/clock.js';
 import { seedDemo, type DemoSummary } from './demo.js';
 import { ConfigError } from './config/config.js';
+import { isStrongEnoughToken } from './registry/secrets.js';
 
 export interface InitOptions {
   adminEmail?: string;
@@ -38,16 +40,27 @@ export interface InitResult {
 export async function initDataDir(config: Config, options: InitOptions = {}): Promise<InitResult> {
   const origin = options.logOrigin ?? `accord.local/log-${randomBytes(4).toString('hex')}`;
   if (!isValidKeyName(origin)) throw new ConfigError('CONFIG_INVALID', 'The log origin must be non-empty with no spaces or plus signs.');
-  prepareNewDataDir(config.dataDir);
+  // Checked here too (bootstrap checks it again), so a bad token is refused before anything is created.
+  if (options.adminToken !== undefined && !isStrongEnoughToken(options.adminToken)) {
+    throw new ConfigError('CONFIG_INVALID', 'The admin token (ACCORD_ADMIN_TOKEN) must be at least 24 printable ASCII characters without spaces; nothing was created.');
+  }
+  const createdDir = prepareNewDataDir(config.dataDir);
   const p = paths(config.dataDir);
   const createdSqlite = config.databaseUrl === null;
+  let wroteKey = false;
+  // On failure, leave nothing behind: our database file, our key, the directories we created.
+  const undo = () => {
+    if (createdSqlite) removeSqlite(p.sqlite);
+    if (wroteKey) rmSync(p.logKey, { force: true });
+    removeCreatedDirs(config.dataDir, createdDir);
+  };
   const clock = options.clock ?? systemClock;
   const loggers = createLoggers('silent');
   let store;
   try {
     store = await openStore(config);
   } catch (err) {
-    if (createdSqlite) removeSqlite(p.sqlite);
+    undo();
     throw err;
   }
   try {
@@ -64,6 +77,7 @@ export async function initDataDir(config: Config, options: InitOptions = {}): Pr
     const vkey = verifierKey(origin, signer.publicKey);
     // The key before the manifest: a directory with a manifest always has its key.
     writeFileAtomic(p.logKey, encodeSignerKey(origin, seed) + '\n', 0o600);
+    wroteKey = true;
     const manifest: DataDirManifest = {
       version: 1,
       created_at: clock.now().toISOString(),
@@ -84,7 +98,7 @@ export async function initDataDir(config: Config, options: InitOptions = {}): Pr
   } catch (err) {
     await store.close();
     store = undefined;
-    if (createdSqlite) removeSqlite(p.sqlite);
+    undo();
     throw err;
   } finally {
     await store?.close();
@@ -93,4 +107,17 @@ export async function initDataDir(config: Config, options: InitOptions = {}): Pr
 
 function removeSqlite(file: string): void {
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+}
+
+/** Removes `dir` and its parents up to `firstCreated` (what mkdir -p made), each only if empty. */
+function removeCreatedDirs(dir: string, firstCreated: string | undefined): void {
+  if (firstCreated === undefined) return;
+  for (let d = dir; d !== dirname(d); d = dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return;
+    }
+    if (d === firstCreated) return;
+  }
 }

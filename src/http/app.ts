@@ -6,7 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Context } from '../context.js';
-import { AccordError } from '../errors.js';
+import { AccordError, ValidationError } from '../errors.js';
 import { FailureLimiter, authHook } from './auth.js';
 import { errorHandler, sendProblem, mapError } from './error-handler.js';
 import { sharedSchemas } from './schemas.js';
@@ -50,6 +50,13 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+    // Errors the router raises before any hook (bad URL encoding, over-long parameters).
+    frameworkErrors: (err, req, reply) => {
+      const tooLong = (err as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH';
+      return sendProblem(req, reply, tooLong
+        ? { status: 414, code: 'URI_TOO_LONG', detail: 'A path parameter is longer than the server accepts.' }
+        : { status: 400, code: 'VALIDATION_FAILED', detail: 'The URL is malformed.' });
+    },
   });
   if (options.onRoute) {
     const onRoute = options.onRoute;
@@ -61,6 +68,8 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   for (const s of sharedSchemas) app.addSchema(s);
 
   app.setErrorHandler(errorHandler);
+  // The API speaks JSON only; a text/plain body is refused with 415 rather than parsed as a string.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -106,6 +115,13 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
+  // Defence in depth: no Accord text may hold NUL (PostgreSQL cannot store it), whatever a route's checks.
+  app.addHook('preValidation', async (req) => {
+    if (holdsNul(req.body) || holdsNul(req.query) || holdsNul(req.params)) {
+      throw new ValidationError([{ path: '', message: 'must not contain NUL characters' }]);
+    }
+  });
+
   const limiter = new FailureLimiter(ctx.config.limits.authFailuresPer15Min, 15 * 60_000);
   app.addHook('onRequest', authHook(ctx, limiter, (req, reply, err) => sendProblem(req, reply, mapError(err))));
 
@@ -118,4 +134,12 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerWebRoutes(app, options.webRoot ?? null);
   return app;
+}
+
+/** Whether a parsed JSON value holds a NUL character in any string or key (depth-bounded by the body limit). */
+function holdsNul(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (v === null || typeof v !== 'object' || depth > 64) return false;
+  for (const [k, x] of Object.entries(v)) if (k.includes('\u0000') || holdsNul(x, depth + 1)) return true;
+  return false;
 }

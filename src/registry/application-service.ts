@@ -58,6 +58,9 @@ export class ApplicationService {
 
   async setVotingRule(actor: Principal, rule: VotingRule, reason: string | null): Promise<VotingRule> {
     requireAdmin(actor);
+    const c = new Checker();
+    c.text('/reason', reason, 2000);
+    c.done();
     const problems = votingRuleProblems(rule);
     if (problems.length > 0) throw new ValidationError(problems);
     await this.deps.store.transaction(async (tx) => {
@@ -166,6 +169,9 @@ export class ApplicationService {
   /** The secretariat opens the vote once enough members sponsor the application. */
   async openVote(actor: Principal, id: string, reason: string | null): Promise<Application> {
     requireAdmin(actor);
+    const c = new Checker();
+    c.text('/reason', reason, 2000);
+    c.done();
     const rule = await this.votingRule();
     return this.deps.store.transaction(async (tx) => {
       const app = await tx.getApplication(id);
@@ -231,6 +237,9 @@ export class ApplicationService {
    */
   async close(actor: Principal, id: string, reason: string | null): Promise<Decision> {
     requireAdmin(actor);
+    const c = new Checker();
+    c.text('/reason', reason, 2000);
+    c.done();
     const rule = await this.votingRule();
     return this.deps.store.transaction(async (tx) => {
       const app = await tx.getApplication(id);

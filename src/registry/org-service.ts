@@ -208,6 +208,9 @@ export class OrgService {
   async revokeKey(actor: Principal, slug: string, keyId: string, reason: string | null): Promise<SigningKey> {
     const org = await this.getBySlug(slug);
     requireManageOrg(actor, org.id);
+    const c = new Checker();
+    c.text('/reason', reason, 2000);
+    c.done();
     const key = await this.deps.store.getKey(keyId);
     if (!key || key.org_id !== org.id) throw new RegistryError('KEY_NOT_FOUND', 'No such key for this organisation.');
     if (key.revoked_at !== null) return key;
@@ -268,6 +271,9 @@ export class OrgService {
   async withdrawEndorsement(actor: Principal, slug: string, pledgeSlug: string, reason: string | null): Promise<void> {
     const org = await this.getBySlug(slug);
     requireManageOrg(actor, org.id);
+    const c = new Checker();
+    c.text('/reason', reason, 2000);
+    c.done();
     const pledge = await this.deps.store.getPledgeBySlug(pledgeSlug);
     if (!pledge) throw new RegistryError('PLEDGE_NOT_FOUND', `No pledge "${pledgeSlug}".`);
     await this.deps.store.transaction(async (tx) => {

@@ -4,6 +4,10 @@ const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 // Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is proven by the invitation.
 const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
 const COUNTRY = /^[A-Z]{2}$/;
+// C0 controls but tab and newlines, DEL, and C1 controls.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
 
 /** Collects field problems and throws them together, so a caller sees every mistake at once. */
 export class Checker {
@@ -41,10 +45,18 @@ export class Checker {
     if (v.includes('@') && !v.includes('/')) this.email(path, v);
     else this.url(path, v);
   }
+  /**
+   * Free text. Control characters are refused everywhere (NUL cannot even be
+   * stored in PostgreSQL), and so are bidirectional overrides and isolates,
+   * which can make a name display as something else ("Trojan Source").
+   * Fields of at most 200 characters are single lines.
+   */
   text(path: string, v: string | undefined | null, max: number): void {
     if (v == null) return;
     if (v.trim().length === 0) this.add(path, 'must not be blank');
     else if (v.length > max) this.add(path, `must be at most ${max} characters`);
+    else if (CONTROL.test(v) || (max <= 200 && /[\r\n\t]/.test(v))) this.add(path, 'must not contain control characters');
+    else if (BIDI_CONTROL.test(v)) this.add(path, 'must not contain bidirectional override characters');
   }
   done(): void {
     if (this.problems.length > 0) throw new ValidationError(this.problems);
