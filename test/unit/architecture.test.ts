@@ -1,0 +1,41 @@
+/**
+ * Domain folders stay pure (DESIGN.md, CONVENTIONS.md §1): no HTTP framework,
+ * query builder, database driver or environment access. This test fails when
+ * a domain file imports one, like tessera's storage architecture test.
+ */
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const DOMAINS = ['registry', 'intel', 'disclosure', 'advisory', 'ledger', 'release', 'match'];
+const FORBIDDEN = [/from ['"](fastify|@fastify\/[^'"]+)['"]/, /from ['"]kysely['"]/, /from ['"](pg|better-sqlite3)['"]/, /from ['"]pino['"]/, /process\.env/, /from ['"]\.\.\/(store|http|cli)\//];
+
+function files(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+it('domain folders import no transport, database or environment', () => {
+  const src = new URL('../../src/', import.meta.url).pathname;
+  const offences: string[] = [];
+  let checked = 0;
+  for (const d of DOMAINS) {
+    for (const f of files(join(src, d))) {
+      checked++;
+      const text = readFileSync(f, 'utf8');
+      for (const re of FORBIDDEN) if (re.test(text)) offences.push(`${f.slice(src.length)}: ${re}`);
+    }
+  }
+  assert.ok(checked > 10, 'found the domain files');
+  assert.deepEqual(offences, []);
+});
+
+it('only the error handler maps codes to HTTP statuses', () => {
+  const src = new URL('../../src/', import.meta.url).pathname;
+  const offences = files(src).filter((f) => !f.endsWith('http/error-handler.ts') && /STATUS_BY_CODE\s*[:=]/.test(readFileSync(f, 'utf8')));
+  assert.deepEqual(offences, []);
+});
