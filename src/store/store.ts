@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import type { RegistryStore } from '../registry/ports.js';
 import type { StoreCapabilities } from './sql/capabilities.js';
 
@@ -14,5 +15,5 @@ export interface Store {
 export interface Migration {
   /** `0001-registry`: the number orders them; never renumber or edit a released one. */
   name: string;
-  up(db: import('kysely').Kysely<unknown>): Promise<void>;
+  up(db: Kysely<unknown>): Promise<void>;
 }
