@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -43,7 +43,8 @@ function newAjv(coerce: boolean): AjvInstance {
 /** Builds the unstarted Fastify app (only the CLI calls listen; tests use inject). */
 export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === false ? false : { level: ctx.config.logLevel },
+    // Request logs go through the http subsystem's pino logger, with a request id per line.
+    ...(options.logger === false ? { logger: false } : { loggerInstance: ctx.loggers.http as FastifyBaseLogger }),
     bodyLimit: ctx.config.limits.bodyBytes,
     trustProxy: ctx.config.trustProxy,
     // Request ids let an operator find a failed request's log line.
