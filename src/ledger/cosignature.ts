@@ -5,9 +5,9 @@ import { LedgerError } from './errors.js';
 import { isValidKeyName, noteKeyId, signerFromSeed } from './note-key.js';
 import { addNoteSignatures, parseNote } from './note.js';
 import type { NoteSignature } from './note.js';
-import { decodeVerifierKey, ed25519PublicKey, ed25519Verify, keyIdToNumber } from './note-verifier.js';
+import { decodeVerifierKey, ED25519_PUBLIC_KEY_SIZE, ed25519PublicKey, ed25519Verify, keyIdToNumber } from './note-verifier.js';
 import type { NoteVerifier } from './note-verifier.js';
-import { encodeBase64, isSafeSize, utf8 } from './text-codec.js';
+import { attempt, encodeBase64, isSafeSize, utf8 } from './text-codec.js';
 
 /**
  * Ed25519 checkpoint cosignatures (c2sp.org/tlog-cosignature v1.0.1,
@@ -60,6 +60,7 @@ export function cosignerFromSeed(name: string, seed: Uint8Array): Cosigner {
 /** The cosigner's verifier key `name+hash+base64(0x04 || key)` (c2sp.org/tlog-cosignature §Format). */
 export function cosignerVerifierKey(name: string, publicKey: Uint8Array): string {
   if (!isValidKeyName(name)) throw keyError(`invalid key name ${JSON.stringify(name)}`);
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== ED25519_PUBLIC_KEY_SIZE) throw keyError('an Ed25519 public key is 32 bytes');
   const id = Buffer.from(noteKeyId(name, COSIGNATURE_TYPE, publicKey)).toString('hex');
   return `${name}+${id}+${encodeBase64(Uint8Array.of(COSIGNATURE_TYPE, ...publicKey))}`;
 }
@@ -87,12 +88,8 @@ export function cosignatureVerifier(name: string, publicKey: Uint8Array): NoteVe
     name,
     keyId: keyIdToNumber(noteKeyId(name, COSIGNATURE_TYPE, publicKey)),
     verify(text, signature) {
-      let parts;
-      try {
-        parts = decodeCosignature(signature);
-      } catch {
-        return false;
-      }
+      const parts = attempt(() => decodeCosignature(signature));
+      if (parts === undefined) return false;
       const header = utf8(`${COSIGNATURE_HEADER}\ntime ${parts.timestamp.toString()}\n`);
       const message = new Uint8Array(header.length + text.length);
       message.set(header);
@@ -144,12 +141,7 @@ export function verifyCosignatures(note: string | Uint8Array, cosigners: readonl
   for (const sig of parsed.signatures) {
     const verifier = cosigners.find((c) => c.name === sig.name && c.keyId === sig.keyId);
     if (verifier === undefined) continue;
-    let ok = false;
-    try {
-      ok = verifier.verify(text, sig.signature);
-    } catch {
-      ok = false;
-    }
+    const ok = attempt(() => verifier.verify(text, sig.signature)) === true;
     if (!ok) {
       throw new LedgerError('NOTE_SIGNATURE_INVALID', `the cosignature of ${sig.name} does not verify`);
     }

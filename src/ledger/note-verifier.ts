@@ -2,7 +2,7 @@ import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { LedgerError } from './errors.js';
 import { ED25519_TYPE, isValidKeyName, noteKeyId } from './note-key.js';
-import { decodeBase64 } from './text-codec.js';
+import { attempt, decodeBase64 } from './text-codec.js';
 
 /** Ed25519 public keys and signatures are 32 and 64 bytes (RFC 8032). */
 export const ED25519_PUBLIC_KEY_SIZE = 32;
@@ -60,23 +60,18 @@ export function decodeVerifierKey(vkey: string): VerifierKey {
 /** Imports a raw Ed25519 public key; throws `NOTE_KEY_INVALID` if it is not one. */
 export function ed25519PublicKey(publicKey: Uint8Array): KeyObject {
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== ED25519_PUBLIC_KEY_SIZE) throw keyError('an Ed25519 public key is 32 bytes');
-  try {
-    // SubjectPublicKeyInfo prefix for a raw Ed25519 key (RFC 8410).
-    const der = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), publicKey]);
-    return createPublicKey({ key: der, format: 'der', type: 'spki' });
-  } catch (cause) {
-    throw new LedgerError('NOTE_KEY_INVALID', 'not a valid Ed25519 public key', { cause });
-  }
+  // SubjectPublicKeyInfo prefix for a raw Ed25519 key (RFC 8410). OpenSSL accepts
+  // any 32 bytes today; should it ever refuse some, that must stay a typed error.
+  const der = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), publicKey]);
+  const key = attempt(() => createPublicKey({ key: der, format: 'der', type: 'spki' }));
+  if (key === undefined) throw keyError('not a valid Ed25519 public key');
+  return key;
 }
 
 /** Ed25519 verification that reports failure, never throws. */
 export function ed25519Verify(key: KeyObject, message: Uint8Array, signature: Uint8Array): boolean {
   if (!(signature instanceof Uint8Array) || signature.length !== ED25519_SIGNATURE_SIZE) return false;
-  try {
-    return cryptoVerify(null, message, key, signature);
-  } catch {
-    return false;
-  }
+  return attempt(() => cryptoVerify(null, message, key, signature)) === true;
 }
 
 /** A verifier for Ed25519 note signatures (type 0x01) by `name`. */

@@ -4,7 +4,7 @@ import { isValidKeyName } from './note-key.js';
 import type { NoteSigner } from './note-key.js';
 import { keyIdToNumber } from './note-verifier.js';
 import type { NoteVerifier } from './note-verifier.js';
-import { decodeBase64, decodeUtf8, encodeBase64, isWellFormedUnicode, utf8 } from './text-codec.js';
+import { attempt, decodeBase64, decodeUtf8, encodeBase64, isWellFormedUnicode, utf8 } from './text-codec.js';
 
 /**
  * Signed notes (c2sp.org/signed-note v1.0.0): a text ending in a newline, a
@@ -23,6 +23,7 @@ export const MAX_SIGNATURE_SIZE = 8192;
 
 const SIGNATURE_PREFIX = '\u2014 ';
 // ASCII controls other than newline are forbidden anywhere in a note (§Format).
+// eslint-disable-next-line no-control-regex
 const FORBIDDEN_CONTROL = /[\u0000-\u0009\u000B-\u001F]/;
 
 /** One signature line: key name, key ID and the signature bytes after the ID. */
@@ -47,8 +48,8 @@ export interface VerifiedNote extends Note {
   readonly unknown: readonly NoteSignature[];
 }
 
-function malformed(message: string, cause?: unknown): LedgerError<'NOTE_MALFORMED'> {
-  return new LedgerError('NOTE_MALFORMED', message, cause === undefined ? {} : { cause });
+function malformed(message: string): LedgerError<'NOTE_MALFORMED'> {
+  return new LedgerError('NOTE_MALFORMED', message);
 }
 
 function byteLength(text: string): number {
@@ -173,12 +174,8 @@ export function openNote(input: string | Uint8Array, verifiers: readonly NoteVer
       unknown.push(sig);
       continue;
     }
-    let ok = false;
-    try {
-      ok = verifier.verify(text, sig.signature);
-    } catch {
-      ok = false;
-    }
+    // A verifier that throws is treated as one that refuses.
+    const ok = attempt(() => verifier.verify(text, sig.signature)) === true;
     if (!ok) throw new LedgerError('NOTE_SIGNATURE_INVALID', `the signature of ${sig.name} does not verify`);
     if (!verified.some((v) => sameKey(v, sig))) verified.push(sig);
   }

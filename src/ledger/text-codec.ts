@@ -50,15 +50,20 @@ export function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
+/** Runs `fn`, turning any exception into `undefined`: for library calls whose failures mean "invalid input". */
+export function attempt<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
+
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Decodes UTF-8, returning `undefined` for invalid sequences instead of replacing them. */
 export function decodeUtf8(bytes: Uint8Array): string | undefined {
-  try {
-    return STRICT_UTF8.decode(bytes);
-  } catch {
-    return undefined;
-  }
+  return attempt(() => STRICT_UTF8.decode(bytes));
 }
 
 /** True when a JS string has no lone surrogate, i.e. it has a UTF-8 encoding. */

@@ -1,6 +1,5 @@
 import { LedgerError } from './errors.js';
-import { HASH_SIZE } from './merkle.js';
-import { foldSubtrees, rootFromLeafHashes } from './merkle.js';
+import { foldSubtrees, HASH_SIZE, rootFromLeafHashes } from './merkle.js';
 import type { HashReader, NodeId } from './merkle.js';
 import { TILE_HEIGHT, TILE_WIDTH } from './tile-path.js';
 import type { EntryBundleId, TileId } from './tile-path.js';
