@@ -47,6 +47,7 @@ describe('postgres', () => {
     return {
       capabilities: store.capabilities,
       registry: store.registry,
+      log: store.log,
       ping: () => store.ping(),
       async close() {
         try {

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../config/config.js';
 import { readEnv } from '../../config/env.js';
+import { checkDatabaseKind, readManifest } from '../../data-dir.js';
 
 // The server side (Fastify, Kysely, the database drivers) is imported when `init` or `serve`
 // runs, not at start-up: it is ~0.4 s of loading that every client command and --help would pay.
@@ -46,9 +47,10 @@ export function registerServerCommands(program: Command): void {
     .option('--web <dir>', 'directory of the built web console', defaultWebRoot())
     .action(async (o: { data: string; listen?: string; web: string }) => {
       const config = loadConfig(readEnv(), { dataDir: o.data, listen: o.listen });
+      checkDatabaseKind(config.dataDir, readManifest(config.dataDir), config.databaseUrl);
       const [{ createContext }, { buildApp }] = await Promise.all([import('../../context.js'), import('../../http/app.js')]);
       const ctx = await createContext(config);
-      const app = await buildApp(ctx, { webRoot: o.web });
+      const app = await buildApp(ctx, { webRoot: resolve(o.web) });
       const close = async (signal: string) => {
         app.log.info({ signal }, 'shutting down');
         await app.close();

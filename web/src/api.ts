@@ -1,0 +1,96 @@
+import type { Problem } from '../../src/http/api-types.js';
+
+/** An API call that failed; `problem` is the server's RFC 9457 body, or one made up for network failures. */
+export class ApiError extends Error {
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super(problem.detail);
+    this.name = 'ApiError';
+    this.problem = problem;
+  }
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  /** Overrides the session's token (sign-in checks a token before storing it). */
+  token?: string | null;
+  signal?: AbortSignal;
+}
+
+let sessionToken: string | null = null;
+let onUnauthorized: (() => void) | null = null;
+
+/** Set by the session: the token sent with every call, and what to do when the server no longer accepts it. */
+export function configureApi(token: string | null, unauthorized: (() => void) | null): void {
+  sessionToken = token;
+  onUnauthorized = unauthorized;
+}
+
+/** Calls the Accord API; resolves with the JSON body, rejects with an ApiError carrying the problem details. */
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const token = options.token === undefined ? sessionToken : options.token;
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+      credentials: 'omit',
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError({
+      type: 'about:blank',
+      title: 'Network error',
+      status: 0,
+      code: 'NETWORK',
+      detail: 'The Accord server did not answer. Check that it is running and try again.',
+    });
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  const json = parseJson(text);
+  if (res.ok) return json as T;
+  const problem = isProblem(json)
+    ? json
+    : { type: 'about:blank', title: res.statusText || 'Error', status: res.status, code: 'HTTP_ERROR', detail: text.slice(0, 300) || `The server answered ${res.status}.` };
+  // A token that stopped working (revoked, expired) signs the session out; a 401 during sign-in does not.
+  if (res.status === 401 && token && token === sessionToken) onUnauthorized?.();
+  throw new ApiError(problem);
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isProblem(v: unknown): v is Problem {
+  return typeof v === 'object' && v !== null && typeof (v as Problem).detail === 'string' && typeof (v as Problem).status === 'number';
+}
+
+/** The problem details of anything thrown by `api`, so pages can show `detail` in one kind of alert. */
+export function toProblem(err: unknown): Problem {
+  if (err instanceof ApiError) return err.problem;
+  return { type: 'about:blank', title: 'Error', status: 0, code: 'CLIENT', detail: err instanceof Error ? err.message : String(err) };
+}
+
+/** Builds a query string, skipping undefined values and repeating arrays (`status=a&status=b`). */
+export function query(params: Record<string, string | number | readonly string[] | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '') continue;
+    if (Array.isArray(v)) for (const item of v) q.append(k, String(item));
+    else q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}

@@ -1,0 +1,167 @@
+import { useEffect, type ReactNode } from 'react';
+import { Link, matchPath, useLocation } from './router.js';
+import { abilities, useSession } from './session.js';
+import { Alert } from './components/alert.js';
+import { DirectoryPage } from './pages/directory.js';
+import { SignatoryPage } from './pages/signatory.js';
+import { ApplyPage } from './pages/apply.js';
+import { AcceptInvitationPage } from './pages/accept-invitation.js';
+import { SignInPage } from './pages/sign-in.js';
+import { ApplicationsPage } from './pages/applications.js';
+import { ApplicationPage } from './pages/application.js';
+import { AuditPage } from './pages/audit.js';
+import { PILLARS, PillarPlaceholder } from './pages/pillar-placeholder.js';
+import { NotFoundPage } from './pages/not-found.js';
+
+type Section = 'registry' | (typeof PILLARS)[number]['id'] | 'none';
+
+interface Route {
+  path: string;
+  section: Section;
+  title: string;
+  render: (params: Record<string, string>) => ReactNode;
+}
+
+const ROUTES: Route[] = [
+  { path: '/', section: 'registry', title: 'Signatories', render: () => <DirectoryPage /> },
+  { path: '/signatories/:slug', section: 'registry', title: 'Signatory', render: (p) => <SignatoryPage slug={p.slug!} /> },
+  { path: '/apply', section: 'registry', title: 'Apply to join', render: () => <ApplyPage /> },
+  { path: '/applications', section: 'registry', title: 'Applications', render: () => <ApplicationsPage /> },
+  { path: '/applications/:id', section: 'registry', title: 'Application', render: (p) => <ApplicationPage id={p.id!} /> },
+  { path: '/audit', section: 'registry', title: 'Audit trail', render: () => <AuditPage /> },
+  { path: '/invitations/accept', section: 'none', title: 'Accept an invitation', render: () => <AcceptInvitationPage /> },
+  { path: '/sign-in', section: 'none', title: 'Sign in', render: () => <SignInPage /> },
+  ...PILLARS.map((p) => ({ path: `/${p.id}`, section: p.id, title: p.name, render: () => <PillarPlaceholder pillar={p} /> })),
+];
+
+function resolve(pathname: string): { route: Route | null; params: Record<string, string> } {
+  for (const route of ROUTES) {
+    const params = matchPath(route.path, pathname);
+    if (params) return { route, params };
+  }
+  return { route: null, params: {} };
+}
+
+export function App() {
+  const { pathname } = useLocation();
+  const { route, params } = resolve(pathname);
+  const section = route?.section ?? 'none';
+
+  useEffect(() => {
+    document.title = route ? `${route.title} · Accord` : 'Not found · Accord';
+  }, [route]);
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <TopBar section={section} />
+      {section === 'registry' && <RegistryTabs pathname={pathname} />}
+      <main id="main" className="main" tabIndex={-1}>
+        <SessionNotice />
+        {route ? route.render(params) : <NotFoundPage />}
+      </main>
+      <footer className="footer">
+        <span>Accord · the working platform of the accord</span>
+        <span className="footer-links">
+          <a href="/api/docs">API docs</a>
+          <a href="/api/openapi.json">OpenAPI</a>
+        </span>
+      </footer>
+    </div>
+  );
+}
+
+function TopBar({ section }: { section: Section }) {
+  const items: { id: Section; name: string; to: string }[] = [{ id: 'registry', name: 'Registry', to: '/' }, ...PILLARS.map((p) => ({ id: p.id, name: p.name, to: `/${p.id}` }))];
+  return (
+    <header className="topbar">
+      <Link to="/" className="brand" aria-label="Accord home">
+        <span className="brand-mark" aria-hidden="true">
+          A
+        </span>
+        <span className="brand-name">Accord</span>
+      </Link>
+      <nav className="pillars" aria-label="Pillars">
+        {items.map((i) => (
+          <Link key={i.id} to={i.to} className={`pillar ${section === i.id ? 'active' : ''}`} aria-current={section === i.id ? 'page' : undefined}>
+            {i.name}
+          </Link>
+        ))}
+      </nav>
+      <div className="topbar-right">
+        <SessionChip />
+      </div>
+    </header>
+  );
+}
+
+function SessionChip() {
+  const { state, signOut } = useSession();
+  if (state.status === 'loading') return <span className="session-muted">Checking session…</span>;
+  if (state.status === 'anonymous') {
+    return (
+      <Link to="/sign-in" className="btn btn-sm btn-topbar">
+        Sign in
+      </Link>
+    );
+  }
+  const { user, org } = state.me;
+  const initials = user.name
+    .split(/\s+/)
+    .filter((w) => /^[A-Za-z0-9]/.test(w))
+    .slice(0, 2)
+    .map((w) => w[0]!.toUpperCase())
+    .join('');
+  return (
+    <div className="session" data-testid="session">
+      <span className="avatar" aria-hidden="true">
+        {initials || '?'}
+      </span>
+      <span className="session-who">
+        <span className="session-name">{user.name}</span>
+        <span className="session-org">
+          {org.name} · <span className="session-role">{user.role}</span>
+        </span>
+      </span>
+      <button type="button" className="btn btn-sm btn-topbar" onClick={() => signOut()}>
+        Sign out
+      </button>
+    </div>
+  );
+}
+
+function RegistryTabs({ pathname }: { pathname: string }) {
+  const { me } = useSession();
+  const can = abilities(me);
+  const tabs = [
+    { to: '/', label: 'Signatories', active: pathname === '/' || pathname.startsWith('/signatories/') },
+    ...(can.canSeeApplications ? [{ to: '/applications', label: 'Applications', active: pathname.startsWith('/applications') }] : []),
+    ...(can.isAdmin ? [{ to: '/audit', label: 'Audit trail', active: pathname === '/audit' }] : []),
+    { to: '/apply', label: 'Apply to join', active: pathname === '/apply' },
+  ];
+  return (
+    <nav className="subnav" aria-label="Registry">
+      <div className="subnav-inner">
+        {tabs.map((t) => (
+          <Link key={t.to} to={t.to} className={`subnav-tab ${t.active ? 'active' : ''}`} aria-current={t.active ? 'page' : undefined}>
+            {t.label}
+          </Link>
+        ))}
+      </div>
+    </nav>
+  );
+}
+
+function SessionNotice() {
+  const { state } = useSession();
+  if (state.status === 'anonymous' && state.notice) {
+    return (
+      <Alert kind="warning" title="Signed out" actions={<Link to="/sign-in" className="btn btn-sm">Sign in</Link>}>
+        {state.notice}
+      </Alert>
+    );
+  }
+  return null;
+}
