@@ -134,7 +134,14 @@ export class ApplicationService {
     const app = await this.load(id);
     const [sponsors, votes] = await Promise.all([this.deps.store.listSponsorships(id), this.deps.store.listVotes(id)]);
     let t: Tally | null = null;
-    if (app.status !== 'submitted') {
+    if (app.status === 'admitted' || app.status === 'rejected') {
+      // A decided vote keeps the tally it was decided on, whatever the membership has become since.
+      const [decision] = await this.deps.store.listAudit({ type: `application.${app.status}`, subjectId: id, limit: 1 });
+      const d = decision?.data as Partial<Tally> | undefined;
+      if (d && typeof d.eligible === 'number') {
+        t = { eligible: d.eligible, cast: d.cast ?? 0, yes: d.yes ?? 0, no: d.no ?? 0, abstain: d.abstain ?? 0, quorum_met: !!d.quorum_met, majority_met: !!d.majority_met, admitted: !!d.admitted };
+      }
+    } else if (app.status === 'voting') {
       t = tally(votes, await this.deps.store.countOrgs({ kind: 'signatory', status: ['member'] }), await this.votingRule());
     }
     // Before the vote closes, members see who voted but not how (no bandwagon); the secretariat sees everything.

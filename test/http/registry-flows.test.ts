@@ -139,6 +139,9 @@ describe('registry flows over HTTP', () => {
     assert.deepEqual([d.tally.yes, d.tally.no, d.tally.abstain, d.tally.eligible], [3, 1, 1, 5]);
     assert.equal(d.org.slug, 'flow-security-ltd');
     assert.match(d.invitation.token, /^accinv_/);
+    // The decided tally stays as it was, though the admission made six members.
+    const shown = (await h.call('GET', `/api/v1/applications/${id}`, { token: admin })).json();
+    assert.deepEqual([shown.tally.eligible, shown.tally.yes, shown.tally.admitted], [5, 3, true]);
     // The decision is in the audit trail with who, when and why.
     const audit = (await h.call('GET', `/api/v1/audit?subject_id=${id}`, { token: admin })).json().items;
     const admitted = audit.find((e: { type: string }) => e.type === 'application.admitted');
