@@ -63,6 +63,22 @@ export function readManifest(dir: string): DataDirManifest {
   }
 }
 
+/**
+ * Refuses a data directory initialised for the other database: a PostgreSQL installation
+ * served without ACCORD_DATABASE_URL would otherwise get a new, empty SQLite database
+ * signed with the coalition's log key.
+ */
+export function checkDatabaseKind(dir: string, manifest: DataDirManifest, databaseUrl: string | null): void {
+  const configured = databaseUrl === null ? 'sqlite' : 'postgres';
+  if (manifest.database === configured) return;
+  throw new DataDirError(
+    'DATA_DIR_INVALID',
+    manifest.database === 'postgres'
+      ? `${dir} was initialised with PostgreSQL; set ACCORD_DATABASE_URL to its database.`
+      : `${dir} was initialised with the embedded SQLite database; unset ACCORD_DATABASE_URL to serve it.`,
+  );
+}
+
 export function readLogKey(dir: string): string {
   try {
     return readFileSync(paths(dir).logKey, 'utf8');

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { readEnv } from '../config/env.js';
 import { ApiClient } from './client.js';
 import { printJson, printRecord, printTable } from './output.js';
@@ -35,11 +35,11 @@ export function showOne(cmd: Command, value: unknown): void {
   else printRecord(value as Record<string, unknown>);
 }
 
-/** Parses a whole number option. */
+/** Parses a whole number option (a bad value is a usage error, exit 2, like any other). */
 export function int(name: string) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isInteger(n)) throw new Error(`${name} must be a whole number`);
+    if (v.trim() === '' || !Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be a whole number`);
     return n;
   };
 }
