@@ -3,6 +3,8 @@ import type { Config } from './config/config.js';
 import { readLogKey, readManifest, paths, type DataDirManifest } from './data-dir.js';
 import { Events } from './events.js';
 import { decodeSignerKey, verifierKey, type NoteSigner } from './ledger/note-key.js';
+import { Ledger, type LedgerOptions } from './ledger/ledger.js';
+import { registryLedgerFeed } from './registry/ledger-feed.js';
 import { createLoggers, type Loggers } from './logger.js';
 import { ApplicationService } from './registry/application-service.js';
 import { AuthService } from './registry/auth-service.js';
@@ -26,12 +28,15 @@ export interface Context {
   members: MemberService;
   applications: ApplicationService;
   log: { origin: string; vkey: string; signer: NoteSigner };
+  ledger: Ledger;
   manifest: DataDirManifest;
   close(): Promise<void>;
 }
 
 export interface ContextOptions {
   clock?: Clock;
+  /** Ledger tuning (tests and benchmarks). */
+  ledger?: Partial<Pick<LedgerOptions, 'integrateDelayMs' | 'pollMs' | 'maxQueued' | 'sequenceBatch' | 'maxIntegrationBatch'>>;
   logDestination?: pino.DestinationStream;
 }
 
@@ -62,6 +67,11 @@ export async function createContext(config: Config, options: ContextOptions = {}
   const clock = options.clock ?? systemClock;
   const store = await openStore(config);
   const services = buildServices(store, loggers, clock);
+  const ledgerLog = loggers.root.child({ subsystem: 'ledger' });
+  const feeds: (() => Promise<void>)[] = [];
+  const ledger = new Ledger(store.log, { origin: manifest.log_origin, signer, now: () => clock.now(), log: ledgerLog, feeds, ...options.ledger });
+  feeds.push(registryLedgerFeed(store.registry, (kind, data, key) => ledger.append(kind, data, key)));
+  await ledger.start();
   return {
     config,
     loggers,
@@ -70,6 +80,10 @@ export async function createContext(config: Config, options: ContextOptions = {}
     ...services,
     log: { origin: manifest.log_origin, vkey: verifierKey(signer.name, signer.publicKey), signer },
     manifest,
-    close: () => store.close(),
+    ledger,
+    async close() {
+      await ledger.stop();
+      await store.close();
+    },
   };
 }

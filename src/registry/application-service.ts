@@ -190,7 +190,10 @@ export class ApplicationService {
       }
       const now = this.deps.clock.now();
       const patch = { status: 'voting' as const, voting_opened_at: iso(now), voting_closes_at: iso(addDays(now, rule.voting_days)) };
-      await tx.updateApplication(id, patch);
+      // Compare-and-swap on the status: of concurrent requests only one opens the vote.
+      if (!(await tx.updateApplication(id, patch, 'submitted'))) {
+        throw new RegistryError('APPLICATION_STATE', 'The application changed meanwhile; reload it.');
+      }
       await this.deps.events.votingOpened(tx, actor, id, patch.voting_closes_at, reason);
       return { ...app, ...patch };
     });
@@ -206,6 +209,10 @@ export class ApplicationService {
       const app = await tx.getApplication(id);
       if (!app) throw new RegistryError('APPLICATION_NOT_FOUND', 'No such application.');
       if (app.status !== 'voting') throw new RegistryError('VOTING_CLOSED', `The application is ${app.status}; no vote is open.`);
+      // The same row lock as closing takes, so a vote is either counted or refused, never lost.
+      if (!(await tx.updateApplication(id, { status: 'voting' }, 'voting'))) {
+        throw new RegistryError('VOTING_CLOSED', 'The vote was closed meanwhile.');
+      }
       const now = this.deps.clock.now();
       if (app.voting_closes_at !== null && Date.parse(app.voting_closes_at) <= now.getTime()) {
         throw new RegistryError('VOTING_CLOSED', 'The voting window has ended.');
@@ -232,7 +239,9 @@ export class ApplicationService {
       const votes = await tx.listVotes(id);
       const t = tally(votes, await tx.countOrgs({ kind: 'signatory', status: ['member'] }), rule);
       const patch = { status: 'rejected' as const, decided_at: iso(this.deps.clock.now()), decided_by: actor.kind === 'user' ? actor.user.id : null, decision_reason: reason };
-      await tx.updateApplication(id, patch);
+      if (!(await tx.updateApplication(id, patch, app.status))) {
+        throw new RegistryError('APPLICATION_STATE', 'The application changed meanwhile; reload it.');
+      }
       await this.deps.events.applicationDecided(tx, actor, id, 'rejected', { ...t, by: 'secretariat' }, reason);
       return { ...app, ...patch };
     });
@@ -252,6 +261,11 @@ export class ApplicationService {
       const app = await tx.getApplication(id);
       if (!app) throw new RegistryError('APPLICATION_NOT_FOUND', 'No such application.');
       if (app.status !== 'voting') throw new RegistryError('APPLICATION_STATE', `The application is ${app.status}; no vote to close.`);
+      // Lock the application's row (a no-op compare-and-swap) before counting: concurrent
+      // closes and late votes wait here, so exactly one close decides, on every vote cast.
+      if (!(await tx.updateApplication(id, { status: 'voting' }, 'voting'))) {
+        throw new RegistryError('APPLICATION_STATE', 'The vote was closed meanwhile; reload it.');
+      }
       const votes = await tx.listVotes(id);
       const eligible = await tx.countOrgs({ kind: 'signatory', status: ['member'] });
       const now = this.deps.clock.now();

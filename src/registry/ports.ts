@@ -71,7 +71,12 @@ export interface RegistryStore {
   getApplication(id: string): Promise<Application | undefined>;
   /** Applications, newest first; `before` is the `submitted_at|id` cursor of the previous page. */
   listApplications(q: { status?: ApplicationStatus[]; before?: { submitted_at: string; id: string }; limit: number }): Promise<Application[]>;
-  updateApplication(id: string, patch: Partial<Omit<Application, 'id' | 'submitted_at'>>): Promise<void>;
+  /**
+   * Updates an application; with `expectedStatus`, only if its status is still
+   * that (a compare-and-swap that makes concurrent decisions safe). Returns
+   * whether a row was updated.
+   */
+  updateApplication(id: string, patch: Partial<Omit<Application, 'id' | 'submitted_at'>>, expectedStatus?: ApplicationStatus): Promise<boolean>;
 
   insertSponsorship(s: Sponsorship): Promise<void>;
   listSponsorships(applicationId: string): Promise<Sponsorship[]>;
@@ -84,6 +89,8 @@ export interface RegistryStore {
   /** Appends to the audit trail and returns the event's id (increasing). */
   appendAudit(e: NewAuditEvent): Promise<number>;
   /** Audit events, newest first; `before` is the id cursor of the previous page. */
+  /** Audit events after `afterId`, oldest first (for feeding the ledger). */
+  listAuditAfter(afterId: number, limit: number): Promise<AuditEvent[]>;
   listAudit(q: { type?: string; subjectId?: string; actorOrgId?: string; before?: number; limit: number }): Promise<AuditEvent[]>;
 }
 

@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { RegistryStore } from '../registry/ports.js';
+import type { LogStore } from '../ledger/log-store.js';
 import type { StoreCapabilities } from './sql/capabilities.js';
 
 /** Everything the services need from a database, one port per domain. */
 export interface Store {
   readonly capabilities: StoreCapabilities;
   readonly registry: RegistryStore;
+  readonly log: LogStore;
   /** Throws if the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -60,6 +60,8 @@ async function rowCounts(url: string): Promise<Record<string, number>> {
     );
     const out: Record<string, number> = {};
     for (const { table_name } of rows) {
+      // The running nodes keep feeding earlier audit events into the log; init touches none of it.
+      if (table_name.startsWith('log_')) continue;
       const r = await c.query<{ n: string }>(`SELECT count(*) AS n FROM "${table_name}"`);
       out[table_name] = Number(r.rows[0]!.n);
     }
@@ -254,12 +256,6 @@ describe('several `accord serve` nodes on one PostgreSQL database', { skip: skip
 
   test(
     'state changes raced through both nodes happen once: open-vote, close',
-    {
-      todo:
-        'KNOWN BUG (src/registry/application-service.ts): openVote/close/reject read the application and then write it ' +
-        'without a row lock or a conditional UPDATE, so on PostgreSQL concurrent calls all pass the status check: ' +
-        'open-vote succeeds several times, and close can admit twice (two organisations, two invitations).',
-    },
     async () => {
       const tag = randomBytes(3).toString('hex');
       const id = await submitAndSponsor(`State race ${tag}`, orgAdmins[3]!.token);

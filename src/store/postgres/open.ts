@@ -4,6 +4,7 @@ import type { Store } from '../store.js';
 import type { DB } from '../sql/schema.js';
 import type { StoreCapabilities } from '../sql/capabilities.js';
 import { SqlRegistryStore } from '../sql/registry-store.js';
+import { SqlLogStore } from '../sql/log-store.js';
 import { migrateToLatest } from '../sql/migrate.js';
 import { StoreError } from '../errors.js';
 import { postgresMigrations } from './migrations/index.js';
@@ -54,6 +55,7 @@ export async function openPostgresStore(url: string, options: { poolSize?: numbe
   return {
     capabilities: postgresCapabilities,
     registry: SqlRegistryStore.root(db, postgresCapabilities),
+    log: new SqlLogStore(db, postgresCapabilities),
     async ping() {
       await sql`SELECT 1`.execute(db);
     },

@@ -267,13 +267,16 @@ export class SqlRegistryStore implements RegistryStore {
     }
     return (await query.execute()).map(toApplication);
   }
-  async updateApplication(id: string, patch: Partial<Omit<Application, 'id' | 'submitted_at'>>): Promise<void> {
+  async updateApplication(id: string, patch: Partial<Omit<Application, 'id' | 'submitted_at'>>, expectedStatus?: Application['status']): Promise<boolean> {
     const { pledges, demo, ...rest } = patch;
     const values: Record<string, unknown> = { ...rest };
     if (pledges !== undefined) values.pledges = JSON.stringify(pledges);
     if (demo !== undefined) values.demo = demo ? 1 : 0;
-    if (Object.keys(values).length === 0) return;
-    await this.db.updateTable('applications').set(values).where('id', '=', id).execute();
+    if (Object.keys(values).length === 0) return true;
+    let q = this.db.updateTable('applications').set(values).where('id', '=', id);
+    if (expectedStatus !== undefined) q = q.where('status', '=', expectedStatus);
+    const r = await q.executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
   async insertSponsorship(s: Sponsorship): Promise<void> {
     await this.insertUnique('ALREADY_SPONSORED', 'Your organisation already sponsors this application.', () =>
@@ -315,6 +318,10 @@ export class SqlRegistryStore implements RegistryStore {
       .returning('id')
       .executeTakeFirstOrThrow();
     return Number(row.id);
+  }
+  async listAuditAfter(afterId: number, limit: number): Promise<AuditEvent[]> {
+    const rows = await this.db.selectFrom('audit_events').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+    return rows.map((r) => ({ ...r, id: Number(r.id), data: parseJson(r.data) }));
   }
   async listAudit(q: { type?: string; subjectId?: string; actorOrgId?: string; before?: number; limit: number }): Promise<AuditEvent[]> {
     let query = this.db.selectFrom('audit_events').selectAll().orderBy('id', 'desc').limit(q.limit);

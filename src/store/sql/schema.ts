@@ -135,4 +135,33 @@ export interface DB {
     reason: string | null;
     data: string;
   };
+  log_entries: {
+    idx: number;
+    kind: string;
+    data: Uint8Array;
+    added_at: string;
+    dedupe_key: string | null;
+  };
+  log_sequence: {
+    id: number;
+    next_idx: number;
+  };
+  log_state: {
+    id: number;
+    size: number;
+    root: Uint8Array;
+    checkpoint: string;
+    updated_at: string;
+    lease_owner: string | null;
+    lease_until: string | null;
+  };
+  log_tiles: {
+    level: number;
+    idx: number;
+    data: Uint8Array;
+  };
+  log_bundles: {
+    idx: number;
+    data: Uint8Array;
+  };
 }

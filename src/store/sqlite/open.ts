@@ -5,6 +5,7 @@ import type { Store } from '../store.js';
 import type { DB } from '../sql/schema.js';
 import type { StoreCapabilities } from '../sql/capabilities.js';
 import { SqlRegistryStore } from '../sql/registry-store.js';
+import { SqlLogStore } from '../sql/log-store.js';
 import { migrateToLatest } from '../sql/migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
 
@@ -41,6 +42,7 @@ export async function openSqliteStore(file: string): Promise<Store> {
   return {
     capabilities: sqliteCapabilities,
     registry: SqlRegistryStore.root(db, sqliteCapabilities),
+    log: new SqlLogStore(db, sqliteCapabilities),
     async ping() {
       await sql`SELECT 1`.execute(db);
     },

@@ -1,5 +1,6 @@
 import type { Migration } from '../../store.js';
 import * as m0001 from './0001-registry.js';
+import * as m0002 from './0002-log.js';
 
 /** PostgreSQL migrations, in order. */
-export const postgresMigrations: readonly Migration[] = [m0001];
+export const postgresMigrations: readonly Migration[] = [m0001, m0002];

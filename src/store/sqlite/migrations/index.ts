@@ -1,5 +1,6 @@
 import type { Migration } from '../../store.js';
 import * as m0001 from './0001-registry.js';
+import * as m0002 from './0002-log.js';
 
 /** SQLite migrations, in order. */
-export const sqliteMigrations: readonly Migration[] = [m0001];
+export const sqliteMigrations: readonly Migration[] = [m0001, m0002];

@@ -1,0 +1,292 @@
+import { randomUUID } from 'node:crypto';
+import { BackPressureError } from '../errors.js';
+import { signCheckpoint } from './checkpoint.js';
+import { checkEntrySize } from './entry-bundle.js';
+import { LedgerError } from './errors.js';
+import type { LogState, LogStore, StoredEntry } from './log-store.js';
+import { emptyTreeHash, proveConsistency, proveInclusion } from './merkle.js';
+import type { NoteSigner } from './note-key.js';
+import { formatTlogProof } from './proof.js';
+import { TILE_WIDTH } from './tile-path.js';
+import { tileHashReader } from './tiles.js';
+import { appendEntries } from './tile-writer.js';
+
+/** Minimal logger the ledger reports to (pino fits). */
+export interface LedgerLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface LedgerOptions {
+  origin: string;
+  signer: NoteSigner;
+  now: () => Date;
+  /** Wait this long after an add before integrating, to batch (the add-to-checkpoint latency floor). */
+  integrateDelayMs?: number;
+  /** Entries integrated per checkpoint at most. */
+  maxIntegrationBatch?: number;
+  /** Entries sequenced per transaction at most (group commit). */
+  sequenceBatch?: number;
+  /** Adds waiting to be sequenced before new ones are refused with BACK_PRESSURE (503). */
+  maxQueued?: number;
+  /** How often to look for entries other nodes sequenced, and renew the lease. */
+  pollMs?: number;
+  leaseMs?: number;
+  log?: LedgerLogger;
+  /**
+   * Run by the sequencer (the lease holder) before each integration: each feeds
+   * items from elsewhere into the log (registry decisions, …) with idempotency keys.
+   */
+  feeds?: (() => Promise<void>)[];
+  /** Called after each new checkpoint (witnesses cosign it). */
+  onCheckpoint?: (state: LogState) => void;
+}
+
+/** Kinds name what an entry is: `registry`, `release`, `advisory`, …; lowercase, dots and dashes. */
+const KIND = /^[a-z][a-z0-9.-]{0,63}$/;
+
+interface Pending {
+  kind: string;
+  data: Uint8Array;
+  key?: string;
+  resolve: (index: number) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * The transparency log: `append` returns a durable index (group-committed),
+ * a single sequencer (holding a lease) integrates entries in batches into
+ * tiles and signs a checkpoint, stored compare-and-swap so the log can never
+ * fork, shrink, or lose an acknowledged entry across a crash.
+ */
+export class Ledger {
+  readonly origin: string;
+  private readonly nodeId = randomUUID();
+  private readonly queue: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+  private integrating: Promise<void> | null = null;
+  private integrateTimer: NodeJS.Timeout | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private stopped = true;
+  private readonly o: Required<Omit<LedgerOptions, 'log' | 'onCheckpoint' | 'feeds'>> & Pick<LedgerOptions, 'log' | 'onCheckpoint' | 'feeds'>;
+
+  constructor(
+    private readonly store: LogStore,
+    options: LedgerOptions,
+  ) {
+    this.origin = options.origin;
+    this.o = {
+      integrateDelayMs: 50,
+      maxIntegrationBatch: 65_536,
+      sequenceBatch: 8192,
+      maxQueued: 200_000,
+      pollMs: 1000,
+      leaseMs: 10_000,
+      ...options,
+    };
+  }
+
+  /** Creates the empty log's signed checkpoint if needed and starts integrating. */
+  async start(): Promise<void> {
+    await this.currentState();
+    this.stopped = false;
+    const poll = () => {
+      this.pollTimer = setTimeout(() => {
+        void this.integrate().finally(() => {
+          if (!this.stopped) poll();
+        });
+      }, this.o.pollMs);
+      this.pollTimer.unref();
+    };
+    poll();
+    this.scheduleIntegration();
+  }
+
+  /** Stops the timers after sequencing what is queued and integrating what is sequenced. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    if (this.integrateTimer) clearTimeout(this.integrateTimer);
+    this.pollTimer = this.integrateTimer = null;
+    await this.drain();
+    await this.integrate();
+  }
+
+  /**
+   * Adds an entry; resolves with its index once it is durably stored (not yet in
+   * a checkpoint). With `key`, an entry already logged under it is not added again.
+   */
+  append(kind: string, data: Uint8Array, key?: string): Promise<number> {
+    if (!KIND.test(kind)) return Promise.reject(new LedgerError('LOG_RANGE_INVALID', `invalid entry kind ${JSON.stringify(kind)}`));
+    try {
+      checkEntrySize(data);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this.queue.length >= this.o.maxQueued) {
+      return Promise.reject(new BackPressureError('The log has too many entries waiting; retry shortly.', 1));
+    }
+    return new Promise<number>((resolve, reject) => {
+      this.queue.push({ kind, data, key, resolve, reject });
+      void this.flush();
+    });
+  }
+
+  /** Sequences queued adds in batches, one transaction each (group commit); one flush runs at a time. */
+  private flush(): Promise<void> {
+    if (!this.flushing) {
+      const run = this.runFlush();
+      this.flushing = run;
+      void run.then(() => {
+        if (this.flushing === run) this.flushing = null;
+        // Adds that arrived after the last batch was taken start the next flush.
+        if (this.queue.length > 0) void this.flush();
+        this.scheduleIntegration();
+      });
+    }
+    return this.flushing;
+  }
+
+  private async runFlush(): Promise<void> {
+    // Let the adds of the current tick join this batch.
+    await new Promise<void>((r) => setImmediate(r));
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.o.sequenceBatch);
+      try {
+        const indexes = await this.store.sequence(batch, this.o.now().toISOString());
+        batch.forEach((p, i) => p.resolve(indexes[i]!));
+      } catch (err) {
+        batch.forEach((p) => p.reject(err));
+      }
+    }
+  }
+
+  /** Waits until every queued add is sequenced. */
+  private async drain(): Promise<void> {
+    while (this.flushing || this.queue.length > 0) await this.flush();
+  }
+
+  private scheduleIntegration(): void {
+    if (this.stopped || this.integrateTimer) return;
+    this.integrateTimer = setTimeout(() => {
+      this.integrateTimer = null;
+      void this.integrate();
+    }, this.o.integrateDelayMs);
+  }
+
+  /** Integrates everything sequenced so far (one caller at a time); safe to call from anywhere. */
+  integrate(): Promise<void> {
+    if (!this.integrating) {
+      this.integrating = (async () => {
+        try {
+          while (await this.integrateOnce());
+        } catch (err) {
+          this.o.log?.error({ err }, 'log integration failed; will retry');
+        } finally {
+          this.integrating = null;
+        }
+      })();
+    }
+    return this.integrating;
+  }
+
+  /** One integration round; true when the log grew. */
+  async integrateOnce(): Promise<boolean> {
+    const now = this.o.now();
+    if (!(await this.store.acquireLease(this.nodeId, now.toISOString(), new Date(now.getTime() + this.o.leaseMs).toISOString()))) {
+      return false;
+    }
+    for (const feed of this.o.feeds ?? []) {
+      try {
+        await feed();
+      } catch (err) {
+        this.o.log?.error({ err }, 'a ledger feed failed; will retry');
+      }
+    }
+    await this.drain();
+    const state = await this.currentState();
+    const entries = await this.store.readEntries(state.size, this.o.maxIntegrationBatch);
+    if (entries.length === 0) return false;
+    entries.forEach((e, i) => {
+      if (e.index !== state.size + i) throw new LedgerError('LOG_RANGE_INVALID', `entry ${state.size + i} is missing from the sequence`);
+    });
+    const update = await appendEntries(this.store, state.size, entries.map((e) => e.data));
+    const checkpoint = signCheckpoint({ origin: this.origin, size: update.treeSize, rootHash: update.rootHash, extensions: [] }, [this.o.signer]);
+    const next: LogState = { size: update.treeSize, rootHash: update.rootHash, checkpoint, updated_at: now.toISOString() };
+    const ok = await this.store.integrate(state.size, {
+      state: next,
+      tiles: update.tiles.map((t) => ({ level: t.tile.level, index: t.tile.index, data: t.data })),
+      fullBundles: update.bundles.filter((b) => b.bundle.width === TILE_WIDTH).map((b) => ({ index: b.bundle.index, data: b.data })),
+    });
+    if (!ok) {
+      this.o.log?.warn({ size: state.size }, 'another sequencer advanced the log first');
+      return false;
+    }
+    this.o.onCheckpoint?.(next);
+    return true;
+  }
+
+  /** The latest integrated state, creating the empty log's if there is none. */
+  async currentState(): Promise<LogState> {
+    const state = await this.store.readState();
+    if (state) return state;
+    const rootHash = emptyTreeHash();
+    const checkpoint = signCheckpoint({ origin: this.origin, size: 0, rootHash, extensions: [] }, [this.o.signer]);
+    return this.store.initState({ size: 0, rootHash, checkpoint, updated_at: this.o.now().toISOString() });
+  }
+
+  /** Waits until entry `index` is in a checkpoint (or `timeoutMs` passes) and returns that state. */
+  async waitForIndex(index: number, timeoutMs = 10_000): Promise<LogState> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const state = await this.currentState();
+      if (state.size > index) return state;
+      if (Date.now() > deadline) throw new LedgerError('LOG_RANGE_INVALID', `entry ${index} is not integrated yet`);
+      await this.integrate();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  private checkRange(index: number, size: number): void {
+    if (!Number.isSafeInteger(index) || index < 0 || !Number.isSafeInteger(size) || index >= size) {
+      throw new LedgerError('LOG_RANGE_INVALID', `index ${index} is not below tree size ${size}`);
+    }
+  }
+
+  /** An integrated entry with its kind. */
+  async entry(index: number): Promise<StoredEntry> {
+    const state = await this.currentState();
+    this.checkRange(index, state.size);
+    const [e] = await this.store.readEntries(index, 1);
+    if (!e || e.index !== index) throw new LedgerError('LOG_HASH_UNAVAILABLE', `entry ${index} is not stored`);
+    return e;
+  }
+
+  /** The inclusion proof of `index` in the tree of `size` (default: the latest). */
+  async inclusionProof(index: number, size?: number): Promise<{ size: number; proof: Uint8Array[] }> {
+    const state = await this.currentState();
+    const n = size ?? state.size;
+    if (n > state.size) throw new LedgerError('LOG_RANGE_INVALID', `tree size ${n} is beyond the log's ${state.size}`);
+    this.checkRange(index, n);
+    return { size: n, proof: await proveInclusion(tileHashReader(n, this.store), index, n) };
+  }
+
+  /** The consistency proof from tree size `from` to `to` (default: the latest). */
+  async consistencyProof(from: number, to?: number): Promise<{ from: number; to: number; proof: Uint8Array[] }> {
+    const state = await this.currentState();
+    const n = to ?? state.size;
+    if (!Number.isSafeInteger(from) || from < 0 || !Number.isSafeInteger(n) || from > n || n > state.size) {
+      throw new LedgerError('LOG_RANGE_INVALID', `no consistency proof from ${from} to ${n} (log size ${state.size})`);
+    }
+    return { from, to: n, proof: await proveConsistency(tileHashReader(n, this.store), from, n) };
+  }
+
+  /** A c2sp.org/tlog-proof file for entry `index` against the latest checkpoint. */
+  async tlogProof(index: number): Promise<string> {
+    const state = await this.currentState();
+    this.checkRange(index, state.size);
+    const proof = await proveInclusion(tileHashReader(state.size, this.store), index, state.size);
+    return formatTlogProof({ index, inclusionProof: proof, checkpoint: state.checkpoint });
+  }
+}
