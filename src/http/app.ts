@@ -16,6 +16,7 @@ import { registerOrgRoutes } from './routes/orgs.js';
 import { registerPublicRoutes } from './routes/public.js';
 import { registerApplicationRoutes } from './routes/applications.js';
 import { registerAdminRoutes } from './routes/admin.js';
+import { registerLogRoutes } from './routes/log.js';
 import { registerWebRoutes } from './routes/web.js';
 
 type AjvInstance = Ajv;
@@ -132,6 +133,7 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   registerOrgRoutes(app, ctx);
   registerApplicationRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerLogRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerWebRoutes(app, options.webRoot ?? null);
   return app;

@@ -88,6 +88,13 @@ const ROWS: Row[] = [
     prepare: async (env) => ({ url: '/api/v1/invitations/accept', body: { token: (await freshInvitation(env)).token, name: 'New' } }),
   },
   { method: 'GET', route: '/api/v1/orgs/:slug/keys', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: `/api/v1/orgs/${T}/keys` }) },
+  // The transparency log is public.
+  { method: 'GET', route: '/log/checkpoint', allowed: EVERYONE, ok: 200 },
+  { method: 'GET', route: '/log/tile/*', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: '/log/tile/0/000.p/1' }) },
+  { method: 'GET', route: '/api/v1/log/entries/:index', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: '/api/v1/log/entries/0' }) },
+  { method: 'GET', route: '/api/v1/log/entries/:index/proof', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: '/api/v1/log/entries/0/proof' }) },
+  { method: 'GET', route: '/api/v1/log/proof/inclusion', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: '/api/v1/log/proof/inclusion?index=0' }) },
+  { method: 'GET', route: '/api/v1/log/proof/consistency', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: '/api/v1/log/proof/consistency?from=1' }) },
 
   { method: 'GET', route: '/api/v1/me', allowed: USERS, ok: 200 },
   { method: 'GET', route: '/api/v1/tokens', allowed: USERS, ok: 200 },
@@ -274,6 +281,7 @@ describe('permission matrix: every role × every endpoint', () => {
   before(async () => {
     const h = await startHarness();
     env.h = h;
+    await h.ctx.ledger.integrate();
     // psirt and viewer users in the target organisation.
     const store = h.ctx.store.registry;
     const org = (await store.getOrgBySlug(T))!;

@@ -1,0 +1,153 @@
+import { gzipSync } from 'node:zlib';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Context } from '../../context.js';
+import { LedgerError } from '../../ledger/errors.js';
+import { TILE_WIDTH, parseTilePath } from '../../ledger/tile-path.js';
+import { entryBundleWidthAt, tileWidthAt } from '../../ledger/tiles.js';
+import { decodeEntryBundle, encodeEntryBundle } from '../../ledger/entry-bundle.js';
+import { ref } from '../schemas.js';
+import { hashLeaf } from '../../ledger/merkle.js';
+
+const problems = { '4xx': ref('Problem') };
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const index = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+
+function b64(hashes: Uint8Array[]): string[] {
+  return hashes.map((h) => Buffer.from(h).toString('base64'));
+}
+
+/** The C2SP tlog-tiles read API at /log/ and the proof endpoints under /api/v1/log/. */
+export function registerLogRoutes(app: FastifyInstance, ctx: Context): void {
+  app.get(
+    '/log/checkpoint',
+    { schema: { tags: ['log'], summary: 'The latest signed checkpoint (C2SP tlog-checkpoint), with any witness cosignatures', security: [] } },
+    async (_req, reply) => {
+      const state = await ctx.ledger.currentState();
+      return reply.type('text/plain; charset=utf-8').header('Cache-Control', 'public, max-age=1').send(state.checkpoint);
+    },
+  );
+
+  app.get<{ Params: { '*': string } }>(
+    '/log/tile/*',
+    {
+      schema: {
+        tags: ['log'],
+        summary: 'Tiles (/log/tile/<L>/<N>[.p/<W>]) and entry bundles (/log/tile/entries/<N>[.p/<W>]); immutable once served',
+        security: [],
+      },
+    },
+    async (req, reply) => {
+      let parsed;
+      try {
+        parsed = parseTilePath(`tile/${req.params['*']}`);
+      } catch {
+        return notFound(req, reply);
+      }
+      const state = await ctx.ledger.currentState();
+      if (parsed.kind === 'tile') {
+        const t = parsed.tile;
+        // A tile exists once the tree is big enough for it; a partial width is any prefix up to what exists.
+        if (t.width > tileWidthAt(t.level, t.index, state.size)) {
+          return notFound(req, reply);
+        }
+        const data = await ctx.store.log.readTile(t.level, t.index);
+        if (!data || data.length < t.width * 32) return notFound(req, reply);
+        return reply.type('application/octet-stream').header('Cache-Control', IMMUTABLE).send(Buffer.from(data.subarray(0, t.width * 32)));
+      }
+      const b = parsed.bundle;
+      if (b.width > entryBundleWidthAt(b.index, state.size)) return notFound(req, reply);
+      let [data] = await ctx.store.log.readEntryBundles([b]);
+      if (!data) return notFound(req, reply);
+      if (b.width < TILE_WIDTH) {
+        const entries = decodeEntryBundle(data);
+        if (entries.length > b.width) data = encodeEntryBundle(entries.slice(0, b.width));
+      }
+      reply.type('application/octet-stream').header('Cache-Control', IMMUTABLE).header('Vary', 'Accept-Encoding');
+      if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+        return reply.header('Content-Encoding', 'gzip').send(gzipSync(data));
+      }
+      return reply.send(Buffer.from(data));
+    },
+  );
+
+  app.get<{ Params: { index: number } }>(
+    '/api/v1/log/entries/:index',
+    {
+      schema: {
+        tags: ['log'],
+        summary: 'One integrated entry: its kind and bytes (base64), with its leaf hash',
+        security: [],
+        params: { type: 'object', properties: { index } },
+        response: {
+          200: {
+            type: 'object',
+            properties: { index: { type: 'integer' }, kind: { type: 'string' }, added_at: { type: 'string' }, data: { type: 'string' }, leaf_hash: { type: 'string' } },
+          },
+          ...problems,
+        },
+      },
+    },
+    async (req) => {
+      const e = await ctx.ledger.entry(req.params.index);
+      return { index: e.index, kind: e.kind, added_at: e.added_at, data: Buffer.from(e.data).toString('base64'), leaf_hash: Buffer.from(hashLeaf(e.data)).toString('base64') };
+    },
+  );
+
+  app.get<{ Params: { index: number } }>(
+    '/api/v1/log/entries/:index/proof',
+    {
+      schema: {
+        tags: ['log'],
+        summary: 'A c2sp.org/tlog-proof file for the entry against the latest checkpoint (verifiable offline)',
+        security: [],
+        params: { type: 'object', properties: { index } },
+      },
+    },
+    async (req, reply) => reply.type('text/plain; charset=utf-8').send(await ctx.ledger.tlogProof(req.params.index)),
+  );
+
+  app.get<{ Querystring: { index: number; size?: number } }>(
+    '/api/v1/log/proof/inclusion',
+    {
+      schema: {
+        tags: ['log'],
+        summary: 'RFC 6962 inclusion proof of entry `index` in the tree of `size` (default: latest)',
+        security: [],
+        querystring: { type: 'object', additionalProperties: false, required: ['index'], properties: { index, size: index } },
+        response: {
+          200: { type: 'object', properties: { index: { type: 'integer' }, size: { type: 'integer' }, proof: { type: 'array', items: { type: 'string' } } } },
+          ...problems,
+        },
+      },
+    },
+    async (req) => {
+      const r = await ctx.ledger.inclusionProof(req.query.index, req.query.size);
+      return { index: req.query.index, size: r.size, proof: b64(r.proof) };
+    },
+  );
+
+  app.get<{ Querystring: { from: number; to?: number } }>(
+    '/api/v1/log/proof/consistency',
+    {
+      schema: {
+        tags: ['log'],
+        summary: 'RFC 6962 consistency proof from tree size `from` to `to` (default: latest)',
+        security: [],
+        querystring: { type: 'object', additionalProperties: false, required: ['from'], properties: { from: index, to: index } },
+        response: {
+          200: { type: 'object', properties: { from: { type: 'integer' }, to: { type: 'integer' }, proof: { type: 'array', items: { type: 'string' } } } },
+          ...problems,
+        },
+      },
+    },
+    async (req) => {
+      const r = await ctx.ledger.consistencyProof(req.query.from, req.query.to);
+      return { from: r.from, to: r.to, proof: b64(r.proof) };
+    },
+  );
+}
+
+function notFound(req: FastifyRequest, reply: FastifyReply): never {
+  void reply;
+  throw new LedgerError('LOG_HASH_UNAVAILABLE', `Nothing at ${req.url.split('?')[0]}.`);
+}
