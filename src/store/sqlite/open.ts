@@ -3,24 +3,15 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Store } from '../store.js';
 import type { DB } from '../sql/schema.js';
-import type { StoreCapabilities } from '../sql/capabilities.js';
 import { SqlRegistryStore } from '../sql/registry-store.js';
-import { SqlLogStore } from '../sql/log-store.js';
+import { SqliteLogStore } from './log-store.js';
+import { sqliteCapabilities } from './capabilities.js';
+
 import { migrateToLatest } from '../sql/migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
 
-export const sqliteCapabilities: StoreCapabilities = {
-  name: 'sqlite',
-  multipleWriters: false,
-  returning: true,
-  uniqueViolation(err) {
-    const e = err as { code?: unknown; message?: unknown };
-    if (e && (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')) {
-      return String(e.message).replace(/^UNIQUE constraint failed: /, '');
-    }
-    return null;
-  },
-};
+export { sqliteCapabilities };
+
 
 /** Opens (creating if needed) the embedded database at `file` and migrates it. `:memory:` works for tests. */
 export async function openSqliteStore(file: string): Promise<Store> {
@@ -42,7 +33,7 @@ export async function openSqliteStore(file: string): Promise<Store> {
   return {
     capabilities: sqliteCapabilities,
     registry: SqlRegistryStore.root(db, sqliteCapabilities),
-    log: new SqlLogStore(db, sqliteCapabilities),
+    log: new SqliteLogStore(db, database),
     async ping() {
       await sql`SELECT 1`.execute(db);
     },

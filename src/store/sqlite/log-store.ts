@@ -1,0 +1,61 @@
+import type Database from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { NewEntry, StoredEntry } from '../../ledger/log-store.js';
+import { SqlLogStore } from '../sql/log-store.js';
+import type { DB } from '../sql/schema.js';
+import { sqliteCapabilities } from './capabilities.js';
+
+/**
+ * The log store on SQLite: the shared Kysely implementation, with the two hot
+ * paths (sequencing and reading entries) on better-sqlite3's prepared
+ * statements. They run while holding Kysely's one connection, so they never
+ * interleave with another query or transaction.
+ */
+export class SqliteLogStore extends SqlLogStore {
+  private readonly insert: Database.Statement;
+  private readonly findKey: Database.Statement;
+  private readonly next: Database.Statement;
+  private readonly setNext: Database.Statement;
+  private readonly range: Database.Statement;
+
+  constructor(
+    private readonly kdb: Kysely<DB>,
+    private readonly raw: Database.Database,
+  ) {
+    super(kdb, sqliteCapabilities);
+    this.insert = raw.prepare('INSERT INTO log_entries (idx, kind, data, added_at, dedupe_key) VALUES (?, ?, ?, ?, ?)');
+    this.findKey = raw.prepare('SELECT idx FROM log_entries WHERE dedupe_key = ?').pluck();
+    this.next = raw.prepare('SELECT next_idx FROM log_sequence WHERE id = 1').pluck();
+    this.setNext = raw.prepare('UPDATE log_sequence SET next_idx = ? WHERE id = 1');
+    this.range = raw.prepare('SELECT idx, kind, data, added_at FROM log_entries WHERE idx >= ? ORDER BY idx LIMIT ?');
+  }
+
+  override async sequence(entries: readonly NewEntry[], addedAt: string): Promise<number[]> {
+    if (entries.length === 0) return [];
+    const run = this.raw.transaction((): number[] => {
+      let next = Number(this.next.get());
+      const seen = new Map<string, number>();
+      const out: number[] = [];
+      for (const e of entries) {
+        if (e.key !== undefined) {
+          const known = seen.get(e.key) ?? (this.findKey.get(e.key) as number | undefined);
+          if (known !== undefined) {
+            out.push(Number(known));
+            continue;
+          }
+          seen.set(e.key, next);
+        }
+        this.insert.run(next, e.kind, e.data, addedAt, e.key ?? null);
+        out.push(next++);
+      }
+      this.setNext.run(next);
+      return out;
+    });
+    return this.kdb.connection().execute(async () => run());
+  }
+
+  override async readEntries(from: number, limit: number): Promise<StoredEntry[]> {
+    const rows = await this.kdb.connection().execute(async () => this.range.all(from, limit) as { idx: number; kind: string; data: Buffer; added_at: string }[]);
+    return rows.map((r) => ({ index: Number(r.idx), kind: r.kind, data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength), added_at: r.added_at }));
+  }
+}
