@@ -317,22 +317,28 @@ export async function addCheckpoint(
 }
 
 /**
- * Builds the witness's log table from verifier keys. A log's origin is its key
- * name (the C2SP convention); several keys with one name are one log with several keys.
+ * Builds the witness's log table from configuration entries, each a log verifier
+ * key, optionally followed by one space and the log's origin when it is not the
+ * key name (the C2SP convention, and the default). Several keys for one origin
+ * are one log with several keys.
  */
-export function witnessLogsFromVkeys(vkeys: readonly string[]): Map<string, WitnessLog> {
+export function witnessLogsFromVkeys(entries: readonly string[]): Map<string, WitnessLog> {
   const byOrigin = new Map<string, NoteVerifier[]>();
-  for (const vkey of vkeys) {
+  for (const entry of entries) {
+    const space = entry.indexOf(' ');
+    const vkey = space < 0 ? entry : entry.slice(0, space);
     let verifier;
     try {
       verifier = parseVerifierKey(vkey);
     } catch (cause) {
       throw configError(`not an Ed25519 log verifier key: ${JSON.stringify(vkey.slice(0, 200))}`, cause);
     }
-    const list = byOrigin.get(verifier.name) ?? [];
-    if (list.some((v) => v.keyId === verifier.keyId)) throw configError(`the key ${JSON.stringify(vkey.slice(0, 200))} is given twice`);
+    const origin = space < 0 ? verifier.name : entry.slice(space + 1);
+    if (origin.length === 0 || origin.includes('\n')) throw configError(`invalid log origin in ${JSON.stringify(entry.slice(0, 200))}`);
+    const list = byOrigin.get(origin) ?? [];
+    if (list.some((v) => v.name === verifier.name && v.keyId === verifier.keyId)) throw configError(`the key ${JSON.stringify(vkey.slice(0, 200))} is given twice for ${JSON.stringify(origin)}`);
     list.push(verifier);
-    byOrigin.set(verifier.name, list);
+    byOrigin.set(origin, list);
   }
   return new Map([...byOrigin].map(([origin, verifiers]) => [origin, { origin, verifiers }]));
 }

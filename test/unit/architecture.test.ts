@@ -36,6 +36,10 @@ it('domain folders import no transport, database or environment', () => {
 
 it('only the error handler maps codes to HTTP statuses', () => {
   const src = new URL('../../src/', import.meta.url).pathname;
-  const offences = files(src).filter((f) => !f.endsWith('http/error-handler.ts') && /STATUS_BY_CODE\s*[:=]/.test(readFileSync(f, 'utf8')));
+  // The witness speaks C2SP tlog-witness, whose statuses and plain-text bodies the spec fixes,
+  // so its own server maps its codes (src/witness/app.ts); everything under /api goes through the handler.
+  const offences = files(src).filter(
+    (f) => !f.endsWith('http/error-handler.ts') && !f.endsWith('witness/app.ts') && /(STATUS_BY_CODE\s*[:=]|function statusOf)/.test(readFileSync(f, 'utf8')),
+  );
   assert.deepEqual(offences, []);
 });

@@ -40,12 +40,16 @@ Example:
     .command('serve')
     .description('Run the witness on an initialised data directory, for the logs given with --log (or those configured last time).')
     .requiredOption('--data <dir>', 'directory made by `accord witness init`')
-    .option('--listen <host:port>', `address to listen on (default ${DEFAULT_LISTEN})`, DEFAULT_LISTEN)
-    .option('--log <vkey>', "a log's verifier key (name+id+base64); its key name is the log origin. Repeat for several logs, or several keys of one log. Replaces the stored list.", collect, [])
-    .option('--prefix <path>', 'submission prefix, e.g. /witness (default: none)', '')
+    .option('--listen <host:port>', 'address to listen on', DEFAULT_LISTEN)
+    .option(
+      '--log <vkey>',
+      "a log's verifier key (name+id+base64); its key name is the log origin, unless given after a space (--log '<vkey> <origin>'). Repeat for several logs, or several keys of one log. Replaces the stored list.",
+      collect,
+    )
+    .option('--prefix <path>', 'submission prefix, e.g. /witness (default: none)')
     .option('--monitoring-prefix <path>', 'monitoring prefix (default: the submission prefix)')
     .addHelpText('after', '\nEnvironment: ACCORD_LOG_LEVEL (default info). Stop with SIGINT or SIGTERM.')
-    .action(async (o: { data: string; listen: string; log: string[]; prefix: string; monitoringPrefix?: string }) => {
+    .action(async (o: { data: string; listen: string; log?: string[]; prefix?: string; monitoringPrefix?: string }) => {
       const listen = parseListen(o.listen);
       const [{ openWitnessDir }, { buildWitnessApp }, { witnessLogsFromVkeys, WitnessError }, { createLoggers }] = await Promise.all([
         import('../../witness/witness-dir.js'),
@@ -54,10 +58,12 @@ Example:
         import('../../logger.js'),
       ]);
       // Checked before anything is opened or stored.
-      const given = o.log.length > 0 ? witnessLogsFromVkeys(o.log) : undefined;
+      const logVkeys = o.log ?? [];
+      const prefix = o.prefix ?? '';
+      const given = logVkeys.length > 0 ? witnessLogsFromVkeys(logVkeys) : undefined;
       const dir = openWitnessDir(o.data);
       try {
-        if (given !== undefined) dir.store.replaceLogVkeys(o.log);
+        if (given !== undefined) dir.store.replaceLogVkeys(logVkeys);
         const vkeys = dir.store.readLogVkeys();
         if (vkeys.length === 0) throw new WitnessError('WITNESS_CONFIG_INVALID', 'No logs configured: give at least one --log <vkey>.');
         const logs = given ?? witnessLogsFromVkeys(vkeys);
@@ -66,7 +72,7 @@ Example:
           logs,
           cosigners: [dir.cosigner],
           store: dir.store,
-          prefix: o.prefix,
+          prefix,
           ...(o.monitoringPrefix === undefined ? {} : { monitoringPrefix: o.monitoringPrefix }),
           logger: createLoggers(level).root.child({ subsystem: 'witness' }),
         });
@@ -79,7 +85,7 @@ Example:
         process.once('SIGINT', () => void close('SIGINT'));
         process.once('SIGTERM', () => void close('SIGTERM'));
         const address = await app.listen({ host: listen.host, port: listen.port });
-        process.stderr.write(`accord: witness ${dir.name} serving ${address}${o.prefix} for ${logs.size} log(s): ${[...logs.keys()].join(', ')}\naccord: witness vkey ${dir.vkey}\n`);
+        process.stderr.write(`accord: witness ${dir.name} serving ${address}${prefix} for ${logs.size} log(s): ${[...logs.keys()].join(', ')}\naccord: witness vkey ${dir.vkey}\n`);
       } catch (err) {
         dir.store.close();
         throw err;
