@@ -4,6 +4,7 @@ import { AccordError, type FieldProblem } from './errors.js';
 import { registerServerCommands } from './cli/commands/server.js';
 import { registerRegistryCommands } from './cli/commands/registry.js';
 import { registerApplicationCommands } from './cli/commands/applications.js';
+import { registerLogCommands } from './cli/commands/log.js';
 import { registerWitnessCommands } from './cli/commands/witness.js';
 
 /** Builds the `accord` command tree (exported for tests). */
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerServerCommands(program);
   registerRegistryCommands(program);
   registerApplicationCommands(program);
+  registerLogCommands(program);
   registerWitnessCommands(program);
   return program;
 }

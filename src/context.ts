@@ -5,6 +5,9 @@ import { Events } from './events.js';
 import { decodeSignerKey, verifierKey, type NoteSigner } from './ledger/note-key.js';
 import { Ledger, type LedgerOptions } from './ledger/ledger.js';
 import { registryLedgerFeed } from './registry/ledger-feed.js';
+import { Cosigning } from './ledger/cosigning.js';
+import type { LogPolicy, WitnessConfig } from './ledger/policy.js';
+import type { RegistryStore } from './registry/ports.js';
 import { createLoggers, type Loggers } from './logger.js';
 import { ApplicationService } from './registry/application-service.js';
 import { AuthService } from './registry/auth-service.js';
@@ -29,6 +32,8 @@ export interface Context {
   applications: ApplicationService;
   log: { origin: string; vkey: string; signer: NoteSigner };
   ledger: Ledger;
+  /** The log's trust policy: its key, the configured witnesses and the quorum. */
+  logPolicy(): Promise<LogPolicy>;
   manifest: DataDirManifest;
   close(): Promise<void>;
 }
@@ -69,7 +74,16 @@ export async function createContext(config: Config, options: ContextOptions = {}
   const services = buildServices(store, loggers, clock);
   const ledgerLog = loggers.root.child({ subsystem: 'ledger' });
   const feeds: (() => Promise<void>)[] = [];
-  const ledger = new Ledger(store.log, { origin: manifest.log_origin, signer, now: () => clock.now(), log: ledgerLog, feeds, ...options.ledger });
+  const cosigning = new Cosigning({ store: store.log, witnesses: () => configuredWitnesses(store.registry), fetch: (url, init) => fetch(url, init), log: ledgerLog });
+  const ledger = new Ledger(store.log, {
+    origin: manifest.log_origin,
+    signer,
+    now: () => clock.now(),
+    log: ledgerLog,
+    feeds,
+    onCheckpoint: (state) => void cosigning.cosign(state),
+    ...options.ledger,
+  });
   feeds.push(registryLedgerFeed(store.registry, (kind, data, key) => ledger.append(kind, data, key)));
   await ledger.start();
   return {
@@ -81,9 +95,22 @@ export async function createContext(config: Config, options: ContextOptions = {}
     log: { origin: manifest.log_origin, vkey: verifierKey(signer.name, signer.publicKey), signer },
     manifest,
     ledger,
+    logPolicy: async () => ({
+      logVkey: verifierKey(signer.name, signer.publicKey),
+      witnesses: await configuredWitnesses(store.registry),
+      quorum: (await store.registry.getSetting<number>(QUORUM_SETTING)) ?? 0,
+    }),
     async close() {
       await ledger.stop();
       await store.close();
     },
   };
+}
+
+/** Where the log's witness configuration lives (the database, so every node shares it). */
+export const WITNESSES_SETTING = 'log.witnesses';
+export const QUORUM_SETTING = 'log.quorum';
+
+export async function configuredWitnesses(registry: RegistryStore): Promise<WitnessConfig[]> {
+  return (await registry.getSetting<WitnessConfig[]>(WITNESSES_SETTING)) ?? [];
 }

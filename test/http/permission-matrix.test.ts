@@ -90,6 +90,7 @@ const ROWS: Row[] = [
   { method: 'GET', route: '/api/v1/orgs/:slug/keys', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: `/api/v1/orgs/${T}/keys` }) },
   // The transparency log is public.
   { method: 'GET', route: '/log/checkpoint', allowed: EVERYONE, ok: 200 },
+  { method: 'GET', route: '/api/v1/log/policy', allowed: EVERYONE, ok: 200 },
   { method: 'GET', route: '/log/tile/*', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: '/log/tile/0/000.p/1' }) },
   { method: 'GET', route: '/api/v1/log/entries/:index', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: '/api/v1/log/entries/0' }) },
   { method: 'GET', route: '/api/v1/log/entries/:index/proof', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: '/api/v1/log/entries/0/proof' }) },

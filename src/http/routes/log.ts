@@ -7,6 +7,7 @@ import { entryBundleWidthAt, tileWidthAt } from '../../ledger/tiles.js';
 import { decodeEntryBundle, encodeEntryBundle } from '../../ledger/entry-bundle.js';
 import { ref } from '../schemas.js';
 import { hashLeaf } from '../../ledger/merkle.js';
+import { formatPolicy } from '../../ledger/policy.js';
 
 const problems = { '4xx': ref('Problem') };
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -25,6 +26,18 @@ export function registerLogRoutes(app: FastifyInstance, ctx: Context): void {
       const state = await ctx.ledger.currentState();
       return reply.type('text/plain; charset=utf-8').header('Cache-Control', 'public, max-age=1').send(state.checkpoint);
     },
+  );
+
+  app.get(
+    '/api/v1/log/policy',
+    {
+      schema: {
+        tags: ['log'],
+        summary: 'The c2sp.org/tlog-policy clients should trust: the log key, its witnesses and the quorum',
+        security: [],
+      },
+    },
+    async (_req, reply) => reply.type('text/plain; charset=utf-8').send(formatPolicy(await ctx.logPolicy())),
   );
 
   app.get<{ Params: { '*': string } }>(
