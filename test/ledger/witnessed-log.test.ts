@@ -76,11 +76,9 @@ describe('a witnessed log', () => {
     for (let round = 0; round < 5; round++) {
       const t0 = performance.now();
       const index = await h.ctx.ledger.append('test', new TextEncoder().encode(`witnessed entry ${round}`));
-      let note = '';
       for (;;) {
         const state = await h.ctx.ledger.currentState();
-        note = state.checkpoint;
-        if (state.size > index && verifyCosignatures(note, cosigners).length === 2) break;
+        if (state.size > index && verifyCosignatures(state.checkpoint, cosigners).length === 2) break;
         await h.ctx.ledger.integrate();
         await new Promise((r) => setTimeout(r, 5));
       }
