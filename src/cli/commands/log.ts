@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
 import { readEnv } from '../../config/env.js';
 import { formatPolicy, checkPolicy, type WitnessConfig } from '../../ledger/policy.js';
-import { clientFor, int, wantsJson } from '../common.js';
+import { clientFor, collect, int, wantsJson } from '../common.js';
 import { printJson, printTable } from '../output.js';
 
 /** Opens the data directory's database (not the server) for local configuration. */
@@ -36,6 +36,57 @@ async function withLocal<T>(dataDir: string, fn: (ctx: {
     });
   } finally {
     await store.close();
+  }
+}
+
+interface MonitorFile {
+  log_vkey: string;
+  state: import('../../ledger/monitor.js').MonitorState | null;
+}
+
+/** `accord log monitor`: exit 0 when the log is consistent, 3 when it is not (evidence printed), 1 on other errors. */
+async function runMonitor(o: { server?: string; state: string; vkey?: string; watchKey?: string[]; watchPurl?: string[]; follow?: boolean; interval: number }, cmd: Command): Promise<void> {
+  const { mkdirSync, readFileSync, existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { writeFileAtomic } = await import('../../data-dir.js');
+  const { monitorOnce, LogInconsistencyError } = await import('../../ledger/monitor.js');
+  const { parseVerifierKey } = await import('../../ledger/note-verifier.js');
+  const client = clientFor(cmd);
+  mkdirSync(o.state, { recursive: true, mode: 0o700 });
+  const file = join(o.state, 'monitor.json');
+  const saved: MonitorFile | null = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as MonitorFile) : null;
+  const vkey = o.vkey ?? saved?.log_vkey;
+  if (!vkey) throw new Error('the first run needs --vkey (the log verifier key from `accord init` or the log policy)');
+  if (saved && o.vkey && o.vkey !== saved.log_vkey) throw new Error(`--vkey differs from the key this state directory monitors (${saved.log_vkey})`);
+  const log = parseVerifierKey(vkey);
+  let state = saved?.state ?? null;
+  const base = client.base;
+  const get = async (path: string) => {
+    const res = await fetch(new URL(path, base));
+    if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
+    return res;
+  };
+  const json = wantsJson(cmd);
+  for (;;) {
+    try {
+      state = await monitorOnce({ origin: log.name, log, watchKeys: o.watchKey, watchPurls: o.watchPurl }, state, {
+        text: async (p) => (await get(p)).text(),
+        bytes: async (p) => new Uint8Array(await (await get(p)).arrayBuffer()),
+        save: async (s) => writeFileAtomic(file, JSON.stringify({ log_vkey: vkey, state: s } satisfies MonitorFile, null, 2) + '\n', 0o600),
+        report: (f) => process.stdout.write(json ? JSON.stringify(f) + '\n' : `entry ${f.index}: ${f.entry} matching watched ${f.match} ${f.watched} ${JSON.stringify(f.detail)}\n`),
+      });
+      if (!json) process.stderr.write(`accord: log ${log.name} verified to size ${state.size}\n`);
+    } catch (err) {
+      if (err instanceof LogInconsistencyError) {
+        process.stderr.write(`accord: LOG INCONSISTENCY: ${err.message}\n`);
+        process.exitCode = 3;
+        return;
+      }
+      if (!o.follow) throw err;
+      process.stderr.write(`accord: ${(err as Error).message}; retrying\n`);
+    }
+    if (!o.follow) return;
+    await new Promise((r) => setTimeout(r, o.interval * 1000));
   }
 }
 
@@ -93,6 +144,17 @@ export function registerLogCommands(program: Command): void {
         process.stdout.write(`quorum is ${q} of ${l.witnesses.length}\n`);
       });
     });
+  log
+    .command('monitor')
+    .description('Verify the log is append-only and report new entries for watched keys or purls; resumes where it stopped')
+    .requiredOption('--state <dir>', 'where the last verified checkpoint and position are kept')
+    .option('--vkey <vkey>', 'the log verifier key (needed on the first run; remembered)')
+    .option('--watch-key <keyid>', 'report releases signed by, and registry changes of, this key id (repeatable)', collect)
+    .option('--watch-purl <purl>', 'report releases of this package, e.g. pkg:npm/left-pad (repeatable)', collect)
+    .option('--follow', 'keep polling')
+    .option('--interval <seconds>', 'polling interval with --follow', int('--interval'), 10)
+    .addHelpText('after', '\nExit codes: 0 consistent; 3 the log is inconsistent (shrank, split view, or a failed consistency proof); 1 any other error.')
+    .action(runMonitor);
   log
     .command('policy')
     .description('Print the c2sp.org/tlog-policy clients should trust (from --server, or --data locally)')
