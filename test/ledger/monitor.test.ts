@@ -60,7 +60,7 @@ describe('log monitor', () => {
     assert.equal(found.length, 1, JSON.stringify(found));
     assert.equal(found[0]!.entry, 'registry');
     assert.equal(found[0]!.watched, key.key_id);
-    state = await monitorOnce(watching, state, io(found, saved));
+    await monitorOnce(watching, state, io(found, saved));
     assert.equal(found.length, 1, 'a quiet log reports nothing new');
   });
 

@@ -4,6 +4,7 @@ import { readEnv } from '../../config/env.js';
 import { formatPolicy, checkPolicy, type WitnessConfig } from '../../ledger/policy.js';
 import { clientFor, collect, int, wantsJson } from '../common.js';
 import { printJson, printTable } from '../output.js';
+import type { MonitorState } from '../../ledger/monitor.js';
 
 /** Opens the data directory's database (not the server) for local configuration. */
 async function withLocal<T>(dataDir: string, fn: (ctx: {
@@ -41,7 +42,7 @@ async function withLocal<T>(dataDir: string, fn: (ctx: {
 
 interface MonitorFile {
   log_vkey: string;
-  state: import('../../ledger/monitor.js').MonitorState | null;
+  state: MonitorState | null;
 }
 
 /** `accord log monitor`: exit 0 when the log is consistent, 3 when it is not (evidence printed), 1 on other errors. */
