@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BackPressureError } from '../errors.js';
 import { signCheckpoint } from './checkpoint.js';
 import { checkEntrySize } from './entry-bundle.js';
+import { commit } from './commitment.js';
 import { LedgerError } from './errors.js';
 import type { LogState, LogStore, StoredEntry } from './log-store.js';
 import { emptyTreeHash, proveConsistency, proveInclusion } from './merkle.js';
@@ -131,6 +132,16 @@ export class Ledger {
       this.queue.push({ kind, data, key, resolve, reject });
       void this.flush();
     });
+  }
+
+  /**
+   * Logs a salted commitment to non-CLEAR `content` instead of the content
+   * (DESIGN.md, access model). Keep the salt with the content: readers who may
+   * see the content get it, and can then check the entry's inclusion.
+   */
+  async appendCommitment(kind: string, content: Uint8Array, key?: string): Promise<{ index: number; salt: Uint8Array }> {
+    const c = commit(kind, content);
+    return { index: await this.append(kind, c.entry, key), salt: c.salt };
   }
 
   /** Sequences queued adds in batches, one transaction each (group commit); one flush runs at a time. */
