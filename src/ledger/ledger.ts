@@ -10,6 +10,8 @@ import type { NoteSigner } from './note-key.js';
 import { formatTlogProof } from './proof.js';
 import { TILE_WIDTH } from './tile-path.js';
 import { tileHashReader } from './tiles.js';
+import { Lru } from './lru.js';
+import type { HashReader, NodeId } from './merkle.js';
 import { appendEntries } from './tile-writer.js';
 
 /** Minimal logger the ledger reports to (pino fits). */
@@ -70,6 +72,8 @@ export class Ledger {
   private integrateTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private stopped = true;
+  /** Hashes of complete subtrees: immutable in an append-only log, so cached (about 100 bytes each). */
+  private readonly nodes = new Lru<string, Uint8Array>(500_000);
   private readonly o: Required<Omit<LedgerOptions, 'log' | 'onCheckpoint' | 'feeds'>> & Pick<LedgerOptions, 'log' | 'onCheckpoint' | 'feeds'>;
 
   constructor(
@@ -259,6 +263,29 @@ export class Ledger {
     }
   }
 
+  /** A hash reader over the stored tiles for a tree of `size`, with complete-subtree hashes cached. */
+  private hashReader(size: number): HashReader {
+    const tiles = tileHashReader(size, this.store);
+    const cache = this.nodes;
+    return {
+      async readHashes(wanted: readonly NodeId[]): Promise<readonly Uint8Array[]> {
+        const out: (Uint8Array | undefined)[] = wanted.map((n) => cache.get(`${n.level}/${n.index}`));
+        const missing = wanted.filter((_, i) => out[i] === undefined);
+        if (missing.length > 0) {
+          const read = await tiles.readHashes(missing);
+          let k = 0;
+          wanted.forEach((n, i) => {
+            if (out[i] === undefined) {
+              out[i] = read[k++]!;
+              cache.set(`${n.level}/${n.index}`, out[i]!);
+            }
+          });
+        }
+        return out as Uint8Array[];
+      },
+    };
+  }
+
   private checkRange(index: number, size: number): void {
     if (!Number.isSafeInteger(index) || index < 0 || !Number.isSafeInteger(size) || index >= size) {
       throw new LedgerError('LOG_RANGE_INVALID', `index ${index} is not below tree size ${size}`);
@@ -280,7 +307,7 @@ export class Ledger {
     const n = size ?? state.size;
     if (n > state.size) throw new LedgerError('LOG_RANGE_INVALID', `tree size ${n} is beyond the log's ${state.size}`);
     this.checkRange(index, n);
-    return { size: n, proof: await proveInclusion(tileHashReader(n, this.store), index, n) };
+    return { size: n, proof: await proveInclusion(this.hashReader(n), index, n) };
   }
 
   /** The consistency proof from tree size `from` to `to` (default: the latest). */
@@ -290,14 +317,14 @@ export class Ledger {
     if (!Number.isSafeInteger(from) || from < 0 || !Number.isSafeInteger(n) || from > n || n > state.size) {
       throw new LedgerError('LOG_RANGE_INVALID', `no consistency proof from ${from} to ${n} (log size ${state.size})`);
     }
-    return { from, to: n, proof: await proveConsistency(tileHashReader(n, this.store), from, n) };
+    return { from, to: n, proof: await proveConsistency(this.hashReader(n), from, n) };
   }
 
   /** A c2sp.org/tlog-proof file for entry `index` against the latest checkpoint. */
   async tlogProof(index: number): Promise<string> {
     const state = await this.currentState();
     this.checkRange(index, state.size);
-    const proof = await proveInclusion(tileHashReader(state.size, this.store), index, state.size);
+    const proof = await proveInclusion(this.hashReader(state.size), index, state.size);
     return formatTlogProof({ index, inclusionProof: proof, checkpoint: state.checkpoint });
   }
 }

@@ -3,11 +3,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../../context.js';
 import { LedgerError } from '../../ledger/errors.js';
 import { TILE_WIDTH, parseTilePath } from '../../ledger/tile-path.js';
-import { entryBundleWidthAt, tileWidthAt } from '../../ledger/tiles.js';
+import { entryBundleWidthAt } from '../../ledger/tiles.js';
 import { decodeEntryBundle, encodeEntryBundle } from '../../ledger/entry-bundle.js';
 import { ref } from '../schemas.js';
 import { hashLeaf } from '../../ledger/merkle.js';
 import { formatPolicy } from '../../ledger/policy.js';
+import { Lru } from '../../ledger/lru.js';
 
 const problems = { '4xx': ref('Problem') };
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -19,6 +20,7 @@ function b64(hashes: Uint8Array[]): string[] {
 
 /** The C2SP tlog-tiles read API at /log/ and the proof endpoints under /api/v1/log/. */
 export function registerLogRoutes(app: FastifyInstance, ctx: Context): void {
+  const gzippedBundles = new Lru<number, Buffer>(4096);
   app.get(
     '/log/checkpoint',
     { schema: { tags: ['log'], summary: 'The latest signed checkpoint (C2SP tlog-checkpoint), with any witness cosignatures', security: [] } },
@@ -56,28 +58,38 @@ export function registerLogRoutes(app: FastifyInstance, ctx: Context): void {
       } catch {
         return notFound(req, reply);
       }
-      const state = await ctx.ledger.currentState();
       if (parsed.kind === 'tile') {
         const t = parsed.tile;
-        // A tile exists once the tree is big enough for it; a partial width is any prefix up to what exists.
-        if (t.width > tileWidthAt(t.level, t.index, state.size)) {
-          return notFound(req, reply);
-        }
+        // Tiles are written with the checkpoint that covers them, so a stored tile with at least
+        // `width` hashes is a tile of the published tree; a prefix is the older partial tile.
         const data = await ctx.store.log.readTile(t.level, t.index);
         if (!data || data.length < t.width * 32) return notFound(req, reply);
         return reply.type('application/octet-stream').header('Cache-Control', IMMUTABLE).send(Buffer.from(data.subarray(0, t.width * 32)));
       }
       const b = parsed.bundle;
-      if (b.width > entryBundleWidthAt(b.index, state.size)) return notFound(req, reply);
-      let [data] = await ctx.store.log.readEntryBundles([b]);
+      const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+      const cached = b.width === TILE_WIDTH && gzip ? gzippedBundles.get(b.index) : undefined;
+      if (cached) return reply.type('application/octet-stream').header('Cache-Control', IMMUTABLE).header('Vary', 'Accept-Encoding').header('Content-Encoding', 'gzip').send(cached);
+      // Partial bundles are built from sequenced entries, some maybe not yet in a checkpoint: check the size.
+      if (b.width < TILE_WIDTH && b.width > entryBundleWidthAt(b.index, (await ctx.ledger.currentState()).size)) return notFound(req, reply);
+      let data: Uint8Array | undefined;
+      try {
+        // A full bundle is stored by the integration that publishes it; never built from unpublished entries.
+        data = b.width === TILE_WIDTH ? await ctx.store.log.readFullBundle(b.index) : (await ctx.store.log.readEntryBundles([b]))[0];
+      } catch {
+        return notFound(req, reply);
+      }
       if (!data) return notFound(req, reply);
       if (b.width < TILE_WIDTH) {
         const entries = decodeEntryBundle(data);
         if (entries.length > b.width) data = encodeEntryBundle(entries.slice(0, b.width));
       }
       reply.type('application/octet-stream').header('Cache-Control', IMMUTABLE).header('Vary', 'Accept-Encoding');
-      if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-        return reply.header('Content-Encoding', 'gzip').send(gzipSync(data));
+      if (gzip) {
+        const z = gzipSync(data);
+        // Full bundles never change: keep their compressed form, as a CDN would.
+        if (b.width === TILE_WIDTH) gzippedBundles.set(b.index, z);
+        return reply.header('Content-Encoding', 'gzip').send(z);
       }
       return reply.send(Buffer.from(data));
     },

@@ -17,6 +17,8 @@ export class SqliteLogStore extends SqlLogStore {
   private readonly next: Database.Statement;
   private readonly setNext: Database.Statement;
   private readonly range: Database.Statement;
+  private readonly tile: Database.Statement;
+  private readonly bundle: Database.Statement;
 
   constructor(
     private readonly kdb: Kysely<DB>,
@@ -28,6 +30,8 @@ export class SqliteLogStore extends SqlLogStore {
     this.next = raw.prepare('SELECT next_idx FROM log_sequence WHERE id = 1').pluck();
     this.setNext = raw.prepare('UPDATE log_sequence SET next_idx = ? WHERE id = 1');
     this.range = raw.prepare('SELECT idx, kind, data, added_at FROM log_entries WHERE idx >= ? ORDER BY idx LIMIT ?');
+    this.tile = raw.prepare('SELECT data FROM log_tiles WHERE level = ? AND idx = ?').pluck();
+    this.bundle = raw.prepare('SELECT data FROM log_bundles WHERE idx = ?').pluck();
   }
 
   override async sequence(entries: readonly NewEntry[], addedAt: string): Promise<number[]> {
@@ -52,6 +56,17 @@ export class SqliteLogStore extends SqlLogStore {
       return out;
     });
     return this.kdb.connection().execute(async () => run());
+  }
+
+  // Tile and bundle reads serve the public read API: prepared once, not per request.
+  override async readTile(level: number, index: number): Promise<Uint8Array | undefined> {
+    const data = (await this.kdb.connection().execute(async () => this.tile.get(level, index))) as Buffer | undefined;
+    return data && new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  override async readFullBundle(index: number): Promise<Uint8Array | undefined> {
+    const data = (await this.kdb.connection().execute(async () => this.bundle.get(index))) as Buffer | undefined;
+    return data && new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   }
 
   override async readEntries(from: number, limit: number): Promise<StoredEntry[]> {

@@ -1,0 +1,83 @@
+/**
+ * Benchmark: the read side of the log at scale. Fills a data directory's log
+ * with N entries, then measures (1) inclusion-proof generation through the
+ * domain API and (2) tile and entry-bundle reads over HTTP from a real
+ * `accord serve` process, with 32 concurrent clients for a fixed duration.
+ *   npm run build:server && node --import tsx bench/log-read.ts [N] [seconds]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ledger } from '../src/ledger/ledger.js';
+import { decodeSignerKey } from '../src/ledger/note-key.js';
+import { readLogKey, readManifest, paths } from '../src/data-dir.js';
+import { openSqliteStore } from '../src/store/sqlite/open.js';
+import { tilePath, entryBundlePath } from '../src/ledger/tile-path.js';
+
+const N = Number(process.argv[2] ?? 1_000_000);
+const SECONDS = Number(process.argv[3] ?? 10);
+const dir = mkdtempSync(join(tmpdir(), 'accord-bench-read-'));
+const data = join(dir, 'data');
+const init = spawnSync(process.execPath, ['dist/cli.js', 'init', '--data', data], { encoding: 'utf8' });
+if (init.status !== 0) throw new Error(init.stderr);
+const manifest = readManifest(data);
+
+// Fill the log through the domain API.
+const store = await openSqliteStore(paths(data).sqlite);
+const ledger = new Ledger(store.log, { origin: manifest.log_origin, signer: decodeSignerKey(readLogKey(data)), now: () => new Date() });
+await ledger.currentState();
+const t0 = performance.now();
+for (let i = 0; i < N; i += 50_000) {
+  const batch: Promise<number>[] = [];
+  for (let j = i; j < Math.min(N, i + 50_000); j++) batch.push(ledger.append('bench', new TextEncoder().encode(`bench entry ${j} ${'y'.repeat(j % 64)}`)));
+  await Promise.all(batch);
+  await ledger.integrate();
+}
+const state = await ledger.currentState();
+const fillS = (performance.now() - t0) / 1000;
+
+// Inclusion proofs at this size.
+const times: number[] = [];
+for (let k = 0; k < 5000; k++) {
+  const idx = Math.floor(Math.random() * state.size);
+  const s = performance.now();
+  await ledger.inclusionProof(idx);
+  times.push(performance.now() - s);
+}
+times.sort((a, b) => a - b);
+await store.close();
+
+// Tile reads over HTTP from a separate server process.
+const server = spawn(process.execPath, ['dist/cli.js', 'serve', '--data', data, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ACCORD_LOG_LEVEL: 'warn' } });
+const url = await new Promise<string>((resolve, reject) => {
+  server.stderr.on('data', (b: Buffer) => {
+    const m = /serving (http:\/\/\S+)/.exec(b.toString());
+    if (m) resolve(m[1]!);
+  });
+  server.on('exit', () => reject(new Error('server exited')));
+});
+const fullTiles = Math.floor(state.size / 256);
+const paths_ = Array.from({ length: 2000 }, (_, k) =>
+  k % 2 === 0 ? `/log/${tilePath({ level: 0, index: Math.floor(Math.random() * fullTiles), width: 256 })}` : `/log/${entryBundlePath({ index: Math.floor(Math.random() * fullTiles), width: 256 })}`,
+);
+let reads = 0;
+let bytes = 0;
+const deadline = performance.now() + SECONDS * 1000;
+await Promise.all(
+  Array.from({ length: 32 }, async (_, w) => {
+    let k = w;
+    while (performance.now() < deadline) {
+      const res = await fetch(url + paths_[k++ % paths_.length]!);
+      if (res.status !== 200) throw new Error(`${res.status}`);
+      bytes += (await res.arrayBuffer()).byteLength;
+      reads++;
+    }
+  }),
+);
+server.kill('SIGTERM');
+rmSync(dir, { recursive: true, force: true });
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+console.log(`log size ${fmt(state.size)} (filled in ${fillS.toFixed(1)} s: ${fmt(state.size / fillS)} entries/s)`);
+console.log(`inclusion proof (domain API, SQLite tiles): p50 ${times[2500]!.toFixed(3)} ms, p99 ${times[4950]!.toFixed(3)} ms`);
+console.log(`tile + bundle reads over HTTP (32 clients, ${SECONDS} s, same 2-core machine): ${fmt(reads / SECONDS)} reads/s, ${fmt(bytes / SECONDS / 2 ** 20)} MiB/s`);
