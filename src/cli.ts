@@ -6,6 +6,7 @@ import { registerRegistryCommands } from './cli/commands/registry.js';
 import { registerApplicationCommands } from './cli/commands/applications.js';
 import { registerLogCommands } from './cli/commands/log.js';
 import { registerWitnessCommands } from './cli/commands/witness.js';
+import { registerReleaseCommands } from './cli/commands/release.js';
 
 /** Builds the `accord` command tree (exported for tests). */
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerApplicationCommands(program);
   registerLogCommands(program);
   registerWitnessCommands(program);
+  registerReleaseCommands(program);
   return program;
 }
 

@@ -17,6 +17,7 @@ import { registerPublicRoutes } from './routes/public.js';
 import { registerApplicationRoutes } from './routes/applications.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerLogRoutes } from './routes/log.js';
+import { registerReleaseRoutes } from './routes/releases.js';
 import { registerWebRoutes } from './routes/web.js';
 
 type AjvInstance = Ajv;
@@ -134,6 +135,7 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   registerApplicationRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerLogRoutes(app, ctx);
+  registerReleaseRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerWebRoutes(app, options.webRoot ?? null);
   return app;

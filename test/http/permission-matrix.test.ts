@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { applicationBody, demoToken, startHarness, type Harness } from './harness.js';
+import { publishableRelease } from '../release/support.js';
 import type { Principal, Role } from '../../src/registry/types.js';
 
 const CALLERS = ['anonymous', 'admin', 'org-admin', 'analyst', 'psirt', 'viewer', 'other-org-admin'] as const;
@@ -96,6 +97,16 @@ const ROWS: Row[] = [
   { method: 'GET', route: '/api/v1/log/entries/:index/proof', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: '/api/v1/log/entries/0/proof' }) },
   { method: 'GET', route: '/api/v1/log/proof/inclusion', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: '/api/v1/log/proof/inclusion?index=0' }) },
   { method: 'GET', route: '/api/v1/log/proof/consistency', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: '/api/v1/log/proof/consistency?from=1' }) },
+  // Releases: published by org-admins and PSIRT members of member signatories, with their own organisation's key; read by anyone.
+  {
+    method: 'POST',
+    route: '/api/v1/releases',
+    allowed: new Set<Caller>(['org-admin', 'psirt', 'other-org-admin']),
+    ok: 201,
+    prepare: async (env, caller) => ({ url: '/api/v1/releases', body: await publishableRelease(env.h, caller === 'other-org-admin' ? 'demo-contoso-cloud' : T) }),
+  },
+  { method: 'GET', route: '/api/v1/releases', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: `/api/v1/releases?digest=${'0'.repeat(64)}` }) },
+  { method: 'GET', route: '/api/v1/trust', allowed: EVERYONE, ok: 200 },
 
   { method: 'GET', route: '/api/v1/me', allowed: USERS, ok: 200 },
   { method: 'GET', route: '/api/v1/tokens', allowed: USERS, ok: 200 },

@@ -1,0 +1,205 @@
+import type { FastifyInstance } from 'fastify';
+import type { Context } from '../../context.js';
+import { ValidationError } from '../../errors.js';
+import { decodeUtf8 } from '../../ledger/text-codec.js';
+import { MAX_ENVELOPE_SIGNATURES, MAX_KEYID_LENGTH, MAX_PAYLOAD_TYPE_LENGTH } from '../../release/dsse.js';
+import { ReleaseService, type ReleaseDeps } from '../../release/release-service.js';
+import { parseReleaseQuery } from '../../release/release-record.js';
+import { scanReleases } from '../../release/scan-search.js';
+import { parseStrictJson } from '../../release/strict-json.js';
+import { ref } from '../schemas.js';
+
+const problems = { '4xx': ref('Problem') };
+
+/**
+ * Wires the release pillar to the context. TODO(lead): build this once in
+ * context.ts (`ctx.releases`), the composition root.
+ */
+function releaseDeps(ctx: Context): ReleaseDeps {
+  const registry = ctx.store.registry;
+  return {
+    keysOf: (orgId) => registry.listKeys(orgId),
+    async *signatories() {
+      let after: string | undefined;
+      for (;;) {
+        const orgs = await registry.listOrgs({ kind: 'signatory', status: ['member'], limit: 100, ...(after === undefined ? {} : { after }) });
+        for (const o of orgs) yield { slug: o.slug, name: o.name, keys: await registry.listKeys(o.id) };
+        if (orgs.length < 100) return;
+        after = orgs[orgs.length - 1]!.slug;
+      }
+    },
+    async logPolicy() {
+      const p = await ctx.logPolicy();
+      return { origin: ctx.log.origin, vkey: p.logVkey, witnesses: p.witnesses.map((w) => w.vkey), quorum: p.quorum };
+    },
+    log: ctx.ledger,
+    now: () => ctx.clock.now(),
+  };
+}
+
+const envelopeBody = {
+  type: 'object',
+  description: 'A DSSE envelope (secure-systems-lab/dsse) whose payload is an in-toto Statement v1',
+  additionalProperties: false,
+  required: ['payloadType', 'payload', 'signatures'],
+  properties: {
+    payloadType: { type: 'string', maxLength: MAX_PAYLOAD_TYPE_LENGTH },
+    payload: { type: 'string', description: 'base64 (standard or URL-safe) of the statement' },
+    signatures: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_ENVELOPE_SIGNATURES,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['sig'],
+        properties: { keyid: { type: 'string', maxLength: MAX_KEYID_LENGTH }, sig: { type: 'string', maxLength: 2048 } },
+      },
+    },
+  },
+} as const;
+
+const published = {
+  type: 'object',
+  properties: {
+    index: { type: 'integer' },
+    tlog_proof: { type: 'string', description: 'c2sp.org/tlog-proof text' },
+    checkpoint: { type: 'string' },
+    envelope: { type: 'string', description: 'the canonical envelope the log holds' },
+    leaf_hash: { type: 'string' },
+    purls: { type: 'array', items: { type: 'string' } },
+    signer: { type: 'object', properties: { org: { type: 'string' }, key_ids: { type: 'array', items: { type: 'string' } } } },
+  },
+} as const;
+
+const record = {
+  type: 'object',
+  properties: {
+    index: { type: 'integer' },
+    added_at: { type: 'string' },
+    predicate_type: { type: 'string' },
+    purls: { type: 'array', items: { type: 'string' } },
+    subjects: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, uri: { type: 'string' }, sha256: { type: 'string' } } } },
+    key_ids: { type: 'array', items: { type: 'string' } },
+    entry_url: { type: 'string' },
+    proof_url: { type: 'string' },
+  },
+} as const;
+
+const trustFile = {
+  type: 'object',
+  properties: {
+    type: { type: 'string' },
+    version: { type: 'integer' },
+    generated_at: { type: 'string' },
+    log: {
+      type: 'object',
+      properties: { origin: { type: 'string' }, vkey: { type: 'string' }, witnesses: { type: 'array', items: { type: 'string' } }, quorum: { type: 'integer' } },
+    },
+    signatories: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          slug: { type: 'string' },
+          name: { type: 'string' },
+          keys: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                key_id: { type: 'string' },
+                algorithm: { type: 'string' },
+                public_key: { type: 'string' },
+                created_at: { type: 'string' },
+                revoked_at: { type: ['string', 'null'] },
+                purl_namespaces: { type: 'array', items: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** Releases: publish signed release statements into the log, search them, and the verifiers' trust file. */
+export function registerReleaseRoutes(app: FastifyInstance, ctx: Context): void {
+  const releases = new ReleaseService(releaseDeps(ctx));
+
+  // Publishing has its own scope so its JSON parser can be strict (duplicate
+  // member names refused, invalid UTF-8 refused rather than replaced).
+  void app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: ctx.config.limits.bodyBytes }, (_req, body, done) => {
+      try {
+        const text = decodeUtf8(body as Buffer);
+        if (text === undefined) throw new ValidationError([{ path: '', message: 'the body is not valid UTF-8' }]);
+        done(null, parseStrictJson(text, 'the body', 'RELEASE_ENVELOPE_MALFORMED'));
+      } catch (err) {
+        done(err instanceof ValidationError ? err : new ValidationError([{ path: '', message: (err as Error).message }], 'The body is not valid JSON.'));
+      }
+    });
+    scope.post<{ Body: unknown }>(
+      '/api/v1/releases',
+      {
+        bodyLimit: ctx.config.limits.bodyBytes,
+        schema: {
+          tags: ['releases'],
+          summary:
+            "Publish a signed release: a DSSE envelope of an in-toto statement, signed with your organisation's registered key (org-admin or psirt of a member signatory). Returns once logged, with the tlog-proof.",
+          body: envelopeBody,
+          response: { 201: published, ...problems },
+        },
+      },
+      async (req, reply) => reply.status(201).send(await releases.publish(req.principal, req.body)),
+    );
+  });
+
+  app.get<{ Querystring: { digest?: string; purl?: string; before?: number; limit: number } }>(
+    '/api/v1/releases',
+    {
+      schema: {
+        tags: ['releases'],
+        summary: 'Find logged releases by artifact SHA-256 and/or purl (without a version: every version), newest first (public)',
+        security: [],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            digest: { type: 'string', maxLength: 71 },
+            purl: { type: 'string', maxLength: 2048 },
+            before: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+            limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+          },
+        },
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: record }, next: { type: ['integer', 'null'] } } }, ...problems },
+      },
+    },
+    async (req) => {
+      const q = parseReleaseQuery(req.query);
+      // TEMPORARY: a scan of the log, for test-sized logs; to be replaced by a store index (docs/releases.md).
+      const page = await scanReleases(
+        { size: async () => (await ctx.ledger.currentState()).size, entry: (i) => ctx.ledger.entry(i) },
+        { ...q, limit: req.query.limit, ...(req.query.before === undefined ? {} : { before: req.query.before }) },
+      );
+      return {
+        items: page.items.map((r) => ({ ...r, entry_url: `/api/v1/log/entries/${r.index}`, proof_url: `/api/v1/log/entries/${r.index}/proof` })),
+        next: page.next,
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/trust',
+    {
+      schema: {
+        tags: ['releases'],
+        summary: "The trust file for offline verification: the log's key, witnesses and quorum, and every member signatory's release keys with the purl namespaces each may sign (public)",
+        security: [],
+        response: { 200: trustFile, ...problems },
+      },
+    },
+    async (_req, reply) => reply.header('Cache-Control', 'no-cache').send(await releases.trustFile()),
+  );
+}
