@@ -6,6 +6,7 @@ import { decodeSignerKey, verifierKey, type NoteSigner } from './ledger/note-key
 import { Ledger, type LedgerOptions } from './ledger/ledger.js';
 import { registryLedgerFeed } from './registry/ledger-feed.js';
 import { Cosigning } from './ledger/cosigning.js';
+import { releaseIndexFeed } from './release/index-feed.js';
 import type { LogPolicy, WitnessConfig } from './ledger/policy.js';
 import type { RegistryStore } from './registry/ports.js';
 import { createLoggers, type Loggers } from './logger.js';
@@ -32,6 +33,8 @@ export interface Context {
   applications: ApplicationService;
   log: { origin: string; vkey: string; signer: NoteSigner };
   ledger: Ledger;
+  /** Brings the release search index up to the published log (also run by the sequencer). */
+  indexReleases(): Promise<void>;
   /** The log's trust policy: its key, the configured witnesses and the quorum. */
   logPolicy(): Promise<LogPolicy>;
   manifest: DataDirManifest;
@@ -85,6 +88,8 @@ export async function createContext(config: Config, options: ContextOptions = {}
     ...options.ledger,
   });
   feeds.push(registryLedgerFeed(store.registry, (kind, data, key) => ledger.append(kind, data, key)));
+  const indexReleases = releaseIndexFeed(store.log, store.releases);
+  feeds.push(indexReleases);
   await ledger.start();
   return {
     config,
@@ -95,6 +100,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
     log: { origin: manifest.log_origin, vkey: verifierKey(signer.name, signer.publicKey), signer },
     manifest,
     ledger,
+    indexReleases,
     logPolicy: async () => ({
       logVkey: verifierKey(signer.name, signer.publicKey),
       witnesses: await configuredWitnesses(store.registry),

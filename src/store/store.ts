@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { RegistryStore } from '../registry/ports.js';
 import type { LogStore } from '../ledger/log-store.js';
+import type { ReleaseIndexStore } from '../release/index-store.js';
 import type { StoreCapabilities } from './sql/capabilities.js';
 
 /** Everything the services need from a database, one port per domain. */
@@ -8,6 +9,7 @@ export interface Store {
   readonly capabilities: StoreCapabilities;
   readonly registry: RegistryStore;
   readonly log: LogStore;
+  readonly releases: ReleaseIndexStore;
   /** Throws if the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -48,6 +48,7 @@ describe('postgres', () => {
       capabilities: store.capabilities,
       registry: store.registry,
       log: store.log,
+      releases: store.releases,
       ping: () => store.ping(),
       async close() {
         try {

@@ -4,8 +4,8 @@ import { ValidationError } from '../../errors.js';
 import { decodeUtf8 } from '../../ledger/text-codec.js';
 import { MAX_ENVELOPE_SIGNATURES, MAX_KEYID_LENGTH, MAX_PAYLOAD_TYPE_LENGTH } from '../../release/dsse.js';
 import { ReleaseService, type ReleaseDeps } from '../../release/release-service.js';
-import { parseReleaseQuery } from '../../release/release-record.js';
-import { scanReleases } from '../../release/scan-search.js';
+import { parseReleaseQuery, releaseRecord } from '../../release/release-record.js';
+import { formatPurl, purlPackage } from '../../release/purl.js';
 import { parseStrictJson } from '../../release/strict-json.js';
 import { ref } from '../schemas.js';
 
@@ -178,11 +178,19 @@ export function registerReleaseRoutes(app: FastifyInstance, ctx: Context): void 
     },
     async (req) => {
       const q = parseReleaseQuery(req.query);
-      // TEMPORARY: a scan of the log, for test-sized logs; to be replaced by a store index (docs/releases.md).
-      const page = await scanReleases(
-        { size: async () => (await ctx.ledger.currentState()).size, entry: (i) => ctx.ledger.entry(i) },
-        { ...q, limit: req.query.limit, ...(req.query.before === undefined ? {} : { before: req.query.before }) },
+      // The index is fed from the published log; catching up here makes a release findable as soon as it is published.
+      await ctx.indexReleases();
+      const limit = req.query.limit;
+      const found = await ctx.store.releases.search({
+        ...(q.digest === undefined ? {} : { sha256: q.digest }),
+        ...(q.purl === undefined ? {} : q.purl.version === undefined ? { pkg: purlPackage(q.purl) } : { purl: formatPurl(q.purl) }),
+        ...(req.query.before === undefined ? {} : { before: req.query.before }),
+        limit: limit + 1,
+      });
+      const items = (await Promise.all(found.slice(0, limit).map(async (i) => releaseRecord(await ctx.ledger.entry(i))))).filter(
+        (r): r is NonNullable<typeof r> => r !== undefined,
       );
+      const page = { items, next: found.length > limit ? found[limit - 1]! : null };
       return {
         items: page.items.map((r) => ({ ...r, entry_url: `/api/v1/log/entries/${r.index}`, proof_url: `/api/v1/log/entries/${r.index}/proof` })),
         next: page.next,

@@ -4,6 +4,7 @@ import type { Store } from '../store.js';
 import type { DB } from '../sql/schema.js';
 import type { StoreCapabilities } from '../sql/capabilities.js';
 import { SqlRegistryStore } from '../sql/registry-store.js';
+import { SqlReleaseIndexStore } from '../sql/release-index-store.js';
 import { SqlLogStore } from '../sql/log-store.js';
 import { migrateToLatest } from '../sql/migrate.js';
 import { StoreError } from '../errors.js';
@@ -55,6 +56,7 @@ export async function openPostgresStore(url: string, options: { poolSize?: numbe
   return {
     capabilities: postgresCapabilities,
     registry: SqlRegistryStore.root(db, postgresCapabilities),
+    releases: new SqlReleaseIndexStore(db),
     log: new SqlLogStore(db, postgresCapabilities),
     async ping() {
       await sql`SELECT 1`.execute(db);

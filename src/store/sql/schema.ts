@@ -164,4 +164,17 @@ export interface DB {
     idx: number;
     data: Uint8Array;
   };
+  release_subjects: {
+    sha256: string;
+    log_index: number;
+  };
+  release_purls: {
+    purl: string;
+    package: string;
+    log_index: number;
+  };
+  index_positions: {
+    name: string;
+    position: number;
+  };
 }

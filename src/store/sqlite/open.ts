@@ -4,6 +4,7 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Store } from '../store.js';
 import type { DB } from '../sql/schema.js';
 import { SqlRegistryStore } from '../sql/registry-store.js';
+import { SqlReleaseIndexStore } from '../sql/release-index-store.js';
 import { SqliteLogStore } from './log-store.js';
 import { sqliteCapabilities } from './capabilities.js';
 
@@ -33,6 +34,7 @@ export async function openSqliteStore(file: string): Promise<Store> {
   return {
     capabilities: sqliteCapabilities,
     registry: SqlRegistryStore.root(db, sqliteCapabilities),
+    releases: new SqlReleaseIndexStore(db),
     log: new SqliteLogStore(db, database),
     async ping() {
       await sql`SELECT 1`.execute(db);
