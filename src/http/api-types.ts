@@ -157,3 +157,51 @@ export interface AuditPage {
 export interface ItemList<T> {
   items: T[];
 }
+
+/** GET /api/v1/log/entries/:index: one integrated log entry; `data` and `leaf_hash` are base64. */
+export interface LogEntry {
+  index: number;
+  /** `registry`, `release`, …: the server's label, not part of the leaf. */
+  kind: string;
+  added_at: string;
+  data: string;
+  leaf_hash: string;
+}
+
+/** GET /api/v1/log/proof/inclusion: the RFC 6962 audit path of `index` in the tree of `size`, base64 hashes. */
+export interface InclusionProofResponse {
+  index: number;
+  size: number;
+  proof: string[];
+}
+
+/** GET /api/v1/log/proof/consistency: the RFC 6962 consistency proof from `from` to `to`, base64 hashes. */
+export interface ConsistencyProofResponse {
+  from: number;
+  to: number;
+  proof: string[];
+}
+
+/** The `data` of a `registry` log entry (canonical JSON, src/registry/ledger-feed.ts). */
+export interface RegistryLogEntry {
+  type: 'accord.registry/v1';
+  event: Pick<AuditEvent, 'id' | 'at' | 'type' | 'subject_type' | 'subject_id' | 'actor_org_id' | 'reason' | 'data'>;
+}
+
+/** What release search shows of a logged release (src/release/release-record.ts), with links to its entry and proof. */
+export interface ReleaseRecord {
+  index: number;
+  added_at: string;
+  predicate_type: string;
+  /** Canonical purls the statement speaks for. */
+  purls: string[];
+  subjects: { name?: string; uri?: string; sha256: string }[];
+  /** The envelope's keyid hints (unauthenticated; verifiers re-check signatures). */
+  key_ids: string[];
+}
+
+/** GET /api/v1/releases?digest=|purl=: newest first; `next` is the index to pass as `before`. */
+export interface ReleaseSearchPage {
+  items: (ReleaseRecord & { entry_url: string; proof_url: string })[];
+  next: number | null;
+}

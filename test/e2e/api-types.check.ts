@@ -10,6 +10,7 @@ import type { InvitationInfo, TokenInfo } from '../../src/registry/member-servic
 import type { SignatoryView } from '../../src/registry/org-service.js';
 import type { ProgressSummary } from '../../src/registry/progress.js';
 import type { Problem } from '../../src/http/error-handler.js';
+import type { ReleaseRecord } from '../../src/release/release-record.js';
 
 type Assert<T extends true> = T;
 /** What the server sends can be read as what the client declares. */
@@ -25,4 +26,5 @@ export type ApiTypeChecks = [
   Assert<Same<TokenInfo, Api.TokenInfo>>,
   Assert<Same<InvitationInfo, Api.InvitationInfo>>,
   Assert<Fits<Problem, Api.Problem>>,
+  Assert<Same<ReleaseRecord, Api.ReleaseRecord>>,
 ];

@@ -12,71 +12,23 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { VIEWPORT, shot, signIn as signInAt, skipWithoutChromium, startHarness, until, type DemoInit, type Harness } from './support.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const CHROMIUM = process.env.ACCORD_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
-const VIEWPORT = { width: 1440, height: 900 };
-const IN_CI = process.env.CI === 'true';
-const hasChromium = existsSync(CHROMIUM);
-
-interface DemoInit {
-  admin_token: string;
-  demo: {
-    signatories: string[];
-    tokens: { org: string; email: string; role: string; token: string }[];
-    pending_application_id: string;
-    voting_application_id: string;
-  };
-}
-
-let tmp = '';
-let server: ChildProcess | null = null;
-let serverLog = '';
+let h: Harness | null = null;
 let base = '';
 let init: DemoInit;
-let browser: Browser | null = null;
 
-const skip = !hasChromium && !IN_CI ? `Chromium not found at ${CHROMIUM} (set ACCORD_CHROMIUM, or install the chromium package)` : false;
-
-describe('web console (browser)', { skip, timeout: 180_000 }, () => {
+describe('web console (browser)', { skip: skipWithoutChromium, timeout: 180_000 }, () => {
   before(async () => {
-    if (!hasChromium) throw new Error(`CI=true and Chromium is missing at ${CHROMIUM}: the browser tests cannot run.`);
-    tmp = mkdtempSync(join(tmpdir(), 'accord-e2e-'));
-    mkdirSync(SHOTS, { recursive: true });
-    // Build the console into a private directory: always current, and no race with
-    // another test or `npm run build` writing dist/web at the same time.
-    const webDir = join(tmp, 'web');
-    run(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--outDir', webDir, '--emptyOutDir', '--logLevel', 'warn']);
-    if (!existsSync(join(ROOT, 'dist', 'cli.js'))) run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
-    await startServer(webDir);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    h = await startHarness();
+    base = h.base;
+    init = h.init;
   });
 
   after(async () => {
-    await browser?.close().catch(() => {});
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((r) => server!.once('exit', r)).catch(() => {});
-    }
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await h?.close();
   });
 
   test('the directory lists the five demo signatories and the filters narrow it', async () => {
@@ -371,7 +323,7 @@ describe('web console (browser)', { skip, timeout: 180_000 }, () => {
       await page.getByRole('navigation', { name: 'Pillars' }).getByRole('link', { name: 'Intel' }).click();
       await page.getByText('Coming with the Intel issue').waitFor();
       await shot(page, 'placeholder');
-      for (const p of ['disclosure', 'advisories', 'ledger', 'releases', 'match']) {
+      for (const p of ['disclosure', 'advisories', 'match']) {
         await page.goto(`${base}/${p}`);
         await page.getByTestId('pillar-placeholder').getByText(/Coming with the \w+ issue/).waitFor();
       }
@@ -382,26 +334,8 @@ describe('web console (browser)', { skip, timeout: 180_000 }, () => {
   });
 });
 
-/** A fresh context and page; fails the test on page errors or CSP violations, which a user would not see. */
-async function withPage(fn: (page: Page, context: BrowserContext) => Promise<void>): Promise<void> {
-  const context = await browser!.newContext({ viewport: VIEWPORT });
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    // "Failed to load resource: 4xx" accompanies the API errors these tests provoke on purpose.
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(`console: ${msg.text()}`);
-  });
-  try {
-    await fn(page, context);
-  } catch (err) {
-    await shot(page, `failure-${Date.now()}`).catch(() => {});
-    throw err;
-  } finally {
-    await context.close();
-  }
-  assert.deepEqual(problems, [], 'no script errors or CSP violations');
+function withPage(fn: (page: Page, context: BrowserContext) => Promise<void>): Promise<void> {
+  return h!.withPage(fn);
 }
 
 /** The demo's org-admins, one per member organisation: they sponsor and vote. */
@@ -409,99 +343,14 @@ function orgAdmins(): DemoInit['demo']['tokens'] {
   return init.demo.tokens.filter((t) => t.role === 'org-admin');
 }
 
-async function signIn(page: Page, token: string): Promise<void> {
-  await page.goto(`${base}/sign-in`);
-  await page.getByLabel('API token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('session').waitFor();
+function signIn(page: Page, token: string): Promise<void> {
+  return signInAt(page, base, token);
 }
 
-/** Full-page by default; long tables (the audit trail) are shot at window size. */
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+function apiGet<T>(path: string, token: string): Promise<T> {
+  return h!.apiGet<T>(path, token);
 }
 
-/** Polls `check` until it holds (playwright-core has no `expect`). */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function apiGet<T>(path: string, token: string): Promise<T> {
-  return apiSend<T>('GET', path, token);
-}
-
-async function apiSend<T = unknown>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-function run(cmd: string, args: string[]): string {
-  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', env: process.env });
-  if (r.status !== 0) throw new Error(`${[cmd, ...args].join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => (typeof addr === 'object' && addr ? resolvePort(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/**
- * `init --demo` and `serve` on a free port, waiting for /healthz. A log key whose
- * base64 contains "+" is refused by `serve` as of this writing (decodeSignerKey splits
- * on every "+"); until that is fixed, such an init is retried in a fresh directory.
- */
-async function startServer(webDir: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const dataDir = join(tmp, `data-${attempt}`);
-    init = JSON.parse(run(process.execPath, ['dist/cli.js', 'init', '--data', dataDir, '--demo'])) as DemoInit;
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    serverLog = '';
-    const child = spawn(process.execPath, ['dist/cli.js', 'serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, '--web', webDir], {
-      cwd: ROOT,
-      env: { ...process.env, ACCORD_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server = child;
-    child.stdout!.on('data', (d: Buffer) => (serverLog = (serverLog + d.toString()).slice(-4000)));
-    child.stderr!.on('data', (d: Buffer) => (serverLog = (serverLog + d.toString()).slice(-4000)));
-    const up = await waitForHealth(child);
-    if (up) return;
-    const keyBug = /signed-note private key/.test(serverLog) && /\+.*\+.*\+.*\+.*\+/.test(readFileSync(join(dataDir, 'log.key'), 'utf8'));
-    if (!keyBug || attempt >= 8) throw new Error(`accord serve did not start:\n${serverLog}`);
-  }
-}
-
-async function waitForHealth(child: ChildProcess): Promise<boolean> {
-  const end = Date.now() + 20_000;
-  while (Date.now() < end) {
-    if (child.exitCode !== null) return false;
-    try {
-      const res = await fetch(`${base}/healthz`);
-      if (res.ok) return true;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGTERM');
-  throw new Error(`accord serve did not answer /healthz within 20 s:\n${serverLog}`);
+function apiSend<T = unknown>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  return h!.apiSend<T>(method, path, token, body);
 }

@@ -11,6 +11,11 @@ import { ApplicationsPage } from './pages/applications.js';
 import { ApplicationPage } from './pages/application.js';
 import { AuditPage } from './pages/audit.js';
 import { PILLARS, PillarPlaceholder } from './pages/pillar-placeholder.js';
+import { LedgerStatusPage } from './pages/ledger-status.js';
+import { LedgerEntriesPage } from './pages/ledger-entries.js';
+import { LedgerEntryPage } from './pages/ledger-entry.js';
+import { ReleasesPage } from './pages/releases.js';
+import { ReleaseVerifyPage } from './pages/release-verify.js';
 import { NotFoundPage } from './pages/not-found.js';
 
 type Section = 'registry' | (typeof PILLARS)[number]['id'] | 'none';
@@ -22,6 +27,9 @@ interface Route {
   render: (params: Record<string, string>) => ReactNode;
 }
 
+/** Pillars with pages of their own; the others show their placeholder. */
+const BUILT = new Set<Section>(['ledger', 'releases']);
+
 const ROUTES: Route[] = [
   { path: '/', section: 'registry', title: 'Signatories', render: () => <DirectoryPage /> },
   { path: '/signatories/:slug', section: 'registry', title: 'Signatory', render: (p) => <SignatoryPage slug={p.slug!} /> },
@@ -31,7 +39,12 @@ const ROUTES: Route[] = [
   { path: '/audit', section: 'registry', title: 'Audit trail', render: () => <AuditPage /> },
   { path: '/invitations/accept', section: 'none', title: 'Accept an invitation', render: () => <AcceptInvitationPage /> },
   { path: '/sign-in', section: 'none', title: 'Sign in', render: () => <SignInPage /> },
-  ...PILLARS.map((p) => ({ path: `/${p.id}`, section: p.id, title: p.name, render: () => <PillarPlaceholder pillar={p} /> })),
+  { path: '/ledger', section: 'ledger', title: 'Transparency log', render: () => <LedgerStatusPage /> },
+  { path: '/ledger/entries', section: 'ledger', title: 'Log entries', render: () => <LedgerEntriesPage /> },
+  { path: '/ledger/entries/:index', section: 'ledger', title: 'Log entry', render: (p) => <LedgerEntryPage index={p.index!} /> },
+  { path: '/releases', section: 'releases', title: 'Releases', render: () => <ReleasesPage /> },
+  { path: '/releases/verify', section: 'releases', title: 'Verify a download', render: () => <ReleaseVerifyPage /> },
+  ...PILLARS.filter((p) => !BUILT.has(p.id)).map((p) => ({ path: `/${p.id}`, section: p.id, title: p.name, render: () => <PillarPlaceholder pillar={p} /> })),
 ];
 
 function resolve(pathname: string): { route: Route | null; params: Record<string, string> } {
@@ -58,6 +71,24 @@ export function App() {
       </a>
       <TopBar section={section} />
       {section === 'registry' && <RegistryTabs pathname={pathname} />}
+      {section === 'ledger' && (
+        <SectionTabs
+          label="Ledger"
+          tabs={[
+            { to: '/ledger', label: 'Status', active: pathname === '/ledger' },
+            { to: '/ledger/entries', label: 'Entries', active: pathname.startsWith('/ledger/entries') },
+          ]}
+        />
+      )}
+      {section === 'releases' && (
+        <SectionTabs
+          label="Releases"
+          tabs={[
+            { to: '/releases', label: 'Search', active: pathname === '/releases' },
+            { to: '/releases/verify', label: 'Verify a download', active: pathname === '/releases/verify' },
+          ]}
+        />
+      )}
       <main id="main" className="main" tabIndex={-1}>
         <SessionNotice />
         {route ? route.render(params) : <NotFoundPage />}
@@ -141,8 +172,13 @@ function RegistryTabs({ pathname }: { pathname: string }) {
     ...(can.isAdmin ? [{ to: '/audit', label: 'Audit trail', active: pathname === '/audit' }] : []),
     { to: '/apply', label: 'Apply to join', active: pathname === '/apply' },
   ];
+  return <SectionTabs label="Registry" tabs={tabs} />;
+}
+
+/** A pillar's second row of navigation. */
+function SectionTabs({ label, tabs }: { label: string; tabs: { to: string; label: string; active: boolean }[] }) {
   return (
-    <nav className="subnav" aria-label="Registry">
+    <nav className="subnav" aria-label={label}>
       <div className="subnav-inner">
         {tabs.map((t) => (
           <Link key={t.to} to={t.to} className={`subnav-tab ${t.active ? 'active' : ''}`} aria-current={t.active ? 'page' : undefined}>

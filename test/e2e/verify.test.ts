@@ -1,0 +1,338 @@
+/**
+ * The console's in-browser verifiers (web/src/verify/), run under Node's own
+ * WebCrypto (`globalThis.crypto.subtle`, the same API Chromium has). They are a
+ * second implementation of what src/ledger does with node:crypto, so besides
+ * the published vectors they are checked against src/ledger on random trees
+ * and on checkpoints the server code signs.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { decodeBase64, decodeBase64Lenient, encodeBase64, fromHex, toHex, utf8 } from '../../web/src/verify/bytes.js';
+import { parseCheckpointText, parseSignedCheckpoint } from '../../web/src/verify/checkpoint.js';
+import { VerifyError, type VerifyErrorCode } from '../../web/src/verify/errors.js';
+import { MAX_FILE_BYTES, formatBytes, sha256File } from '../../web/src/verify/file-hash.js';
+import { verifyEntryInclusion, type InclusionInput } from '../../web/src/verify/inclusion.js';
+import { leafHash, nodeHash, rootFromInclusionProof, verifyConsistency, verifyInclusion } from '../../web/src/verify/merkle.js';
+import { decodeCosignature, parseNote, parseVerifierKey, verifyNoteSignature } from '../../web/src/verify/note.js';
+import { parseReleaseEntry, subjectsWithDigest } from '../../web/src/verify/release-statement.js';
+import { signCheckpoint } from '../../src/ledger/checkpoint.js';
+import { MemoryMerkleTree, hashLeaf } from '../../src/ledger/merkle.js';
+import { signerFromSeed, verifierKey } from '../../src/ledger/note-key.js';
+
+const VECTORS = resolve(import.meta.dirname, '..', 'vectors', 'c2sp');
+const vector = <T>(name: string): T => JSON.parse(readFileSync(join(VECTORS, name), 'utf8')) as T;
+
+const hex = (s: string) => fromHex(s)!;
+
+async function rejectsWith(p: Promise<unknown> | (() => unknown), code: VerifyErrorCode, message?: RegExp): Promise<void> {
+  await assert.rejects(
+    async () => (typeof p === 'function' ? p() : p),
+    (err: unknown) => {
+      assert.ok(err instanceof VerifyError, `expected a VerifyError, got ${String(err)}`);
+      assert.equal(err.code, code, err.message);
+      if (message) assert.match(err.message, message);
+      return true;
+    },
+  );
+}
+
+/** A deterministic PRNG (mulberry32), so a failing case can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('bytes', () => {
+  it('accepts only canonical padded standard base64', () => {
+    assert.deepEqual(decodeBase64('AQID'), Uint8Array.of(1, 2, 3));
+    assert.deepEqual(decodeBase64(''), new Uint8Array(0));
+    for (const bad of ['AQI', 'AQ==x', 'AR==', 'A-_=', 'AQID\n', ' AQID', 'AQ=']) assert.equal(decodeBase64(bad), undefined, bad);
+    assert.equal(encodeBase64(Uint8Array.of(255, 254)), '//4=');
+  });
+  it('decodes DSSE payloads in either alphabet, padded or not', () => {
+    assert.deepEqual(decodeBase64Lenient('_-4'), Uint8Array.of(255, 238));
+    assert.deepEqual(decodeBase64Lenient('/+4='), Uint8Array.of(255, 238));
+    assert.equal(decodeBase64Lenient('A'), undefined);
+    assert.equal(decodeBase64Lenient('A$=='), undefined);
+  });
+  it('hex round-trips and refuses odd lengths', () => {
+    assert.equal(toHex(hex('00ff10')), '00ff10');
+    assert.equal(fromHex('abc'), undefined);
+    assert.equal(fromHex('zz'), undefined);
+  });
+});
+
+describe('merkle (RFC 6962 / RFC 9162)', () => {
+  const V = vector<{
+    leaves_hex: string[];
+    roots_hex: string[];
+    leaf_hashes_hex: string[];
+    inclusion_proofs: { index: number; size: number; proof_hex: string[] }[];
+    consistency_proofs: { size1: number; size2: number; proof_hex: string[] }[];
+  }>('rfc6962-merkle.json');
+
+  it('hashes leaves and nodes as the RFC vectors do', async () => {
+    for (const [i, l] of V.leaves_hex.entries()) assert.equal(toHex(await leafHash(hex(l))), V.leaf_hashes_hex[i]);
+    assert.equal(toHex(await nodeHash(hex(V.leaf_hashes_hex[0]!), hex(V.leaf_hashes_hex[1]!))), V.roots_hex[2]);
+  });
+
+  it('verifies every RFC inclusion vector and refuses each with one byte flipped', async () => {
+    for (const p of V.inclusion_proofs) {
+      const leaf = hex(V.leaf_hashes_hex[p.index]!);
+      const proof = p.proof_hex.map(hex);
+      const root = hex(V.roots_hex[p.size]!);
+      await verifyInclusion(leaf, p.index, p.size, proof, root);
+      for (let i = 0; i < proof.length; i++) {
+        const bad = proof.map((h) => Uint8Array.from(h));
+        bad[i]![7]! ^= 1;
+        await rejectsWith(verifyInclusion(leaf, p.index, p.size, bad, root), 'PROOF_INVALID');
+      }
+    }
+  });
+
+  it('verifies every RFC consistency vector', async () => {
+    for (const p of V.consistency_proofs) {
+      await verifyConsistency(p.size1, p.size2, hex(V.roots_hex[p.size1]!), hex(V.roots_hex[p.size2]!), p.proof_hex.map(hex));
+    }
+  });
+
+  it('agrees with src/ledger on every inclusion and consistency proof of trees up to 40 leaves', async () => {
+    const tree = new MemoryMerkleTree();
+    const rand = prng(6962);
+    for (let n = 1; n <= 40; n++) {
+      tree.append(hashLeaf(Uint8Array.of(n, Math.floor(rand() * 256))));
+      const root = tree.treeHash(n);
+      for (let i = 0; i < n; i++) {
+        const leaf = tree.node(0, i);
+        assert.deepEqual(await rootFromInclusionProof(leaf, i, n, tree.inclusionProof(i, n)), root, `leaf ${i} of ${n}`);
+      }
+      for (let m = 0; m <= n; m++) await verifyConsistency(m, n, tree.treeHash(m), root, tree.consistencyProof(m, n));
+    }
+  });
+
+  it('refuses proofs of the wrong shape, index or size', async () => {
+    const tree = new MemoryMerkleTree();
+    for (let i = 0; i < 13; i++) tree.append(hashLeaf(Uint8Array.of(i)));
+    const root = tree.treeHash();
+    const proof = tree.inclusionProof(5);
+    const leaf = tree.node(0, 5);
+    await rejectsWith(verifyInclusion(leaf, 5, 13, proof.slice(1), root), 'PROOF_INVALID', /too short/);
+    await rejectsWith(verifyInclusion(leaf, 5, 13, [...proof, proof[0]!], root), 'PROOF_INVALID', /too long/);
+    await rejectsWith(verifyInclusion(leaf, 6, 13, proof, root), 'PROOF_INVALID');
+    await rejectsWith(verifyInclusion(leaf, 13, 13, proof, root), 'PROOF_INVALID', /not below/);
+    await rejectsWith(verifyInclusion(leaf, -1, 13, proof, root), 'PROOF_INVALID');
+    await rejectsWith(verifyInclusion(leaf, 5, 13, [new Uint8Array(31)], root), 'PROOF_MALFORMED');
+    await rejectsWith(verifyInclusion(leaf, 5, 13, new Array(129).fill(leaf), root), 'PROOF_MALFORMED');
+    // Consistency: a fork (same size, other root), a shrink, and a flipped proof hash.
+    await rejectsWith(verifyConsistency(13, 13, root, tree.treeHash(12), []), 'PROOF_INVALID', /forked/);
+    await rejectsWith(verifyConsistency(13, 12, root, tree.treeHash(12), []), 'PROOF_INVALID', /shrank/);
+    const cp = tree.consistencyProof(7, 13).map((h) => Uint8Array.from(h));
+    cp[1]![0]! ^= 0x80;
+    await rejectsWith(verifyConsistency(7, 13, tree.treeHash(7), root, cp), 'PROOF_INVALID');
+    await rejectsWith(verifyConsistency(0, 13, new Uint8Array(32), root, []), 'PROOF_INVALID');
+    await rejectsWith(verifyConsistency(7, 13, tree.treeHash(7), root, []), 'PROOF_INVALID', /empty/);
+  });
+});
+
+describe('signed notes and verifier keys (c2sp.org/signed-note)', () => {
+  const SN = vector<{ examples: { vkey?: string; note: string; text: string; verifies: boolean | null; signatures?: { name: string; key_id_hex: string }[] }[] }>('signed-note.json');
+  const GO = vector<{ sumdb_note_example: { vkey: string; note: string; text: string }; cosignature_v1: { cosigner_vkey_type_04: string } }>('go-note-interop.json');
+
+  it('verifies the spec example and Go x/mod/sumdb/note example with WebCrypto Ed25519', async () => {
+    for (const { vkey, note, text } of [SN.examples[0]!, GO.sumdb_note_example] as { vkey: string; note: string; text: string }[]) {
+      const parsed = parseNote(note);
+      assert.equal(parsed.text, text);
+      const key = await parseVerifierKey(vkey);
+      const sig = await verifyNoteSignature(parsed, key);
+      assert.equal(sig.name, key.name);
+    }
+  });
+
+  it('ends the text at the last blank line and reads key IDs', () => {
+    const ex = SN.examples[1]!;
+    const parsed = parseNote(ex.note);
+    assert.equal(parsed.text, ex.text);
+    assert.deepEqual(
+      parsed.signatures.map((s) => ({ name: s.name, key_id_hex: s.keyId })),
+      ex.signatures,
+    );
+  });
+
+  it('fails a note whose text was altered, and one the key did not sign', async () => {
+    const ex = SN.examples[0]!;
+    const key = await parseVerifierKey(ex.vkey!);
+    await rejectsWith(verifyNoteSignature(parseNote(ex.note.replace('example message', 'exemplary message')), key), 'SIGNATURE_INVALID');
+    const other = await parseVerifierKey(GO.sumdb_note_example.vkey);
+    await rejectsWith(verifyNoteSignature(parseNote(ex.note), other), 'SIGNATURE_MISSING', /no signature by PeterNeumann/);
+  });
+
+  it('refuses verifier keys that are malformed, of another type, or whose ID does not match', async () => {
+    const good = SN.examples[0]!.vkey!;
+    await rejectsWith(parseVerifierKey('not a key'), 'VKEY_INVALID');
+    await rejectsWith(parseVerifierKey(good.replace('+530d903a+', '+530d903b+')), 'VKEY_INVALID', /does not match/);
+    await rejectsWith(parseVerifierKey(GO.cosignature_v1.cosigner_vkey_type_04), 'VKEY_INVALID', /type 0x04/);
+    await rejectsWith(parseVerifierKey(good.slice(0, -4)), 'VKEY_INVALID');
+    assert.equal((await parseVerifierKey(`  ${good}\n`)).name, 'example.com/foo');
+  });
+
+  it('refuses malformed notes with NOTE_MALFORMED only', async () => {
+    const bad = ['', 'text\n', 'text\n\n', 'text\n\n— a b\n', 'text\n\n- a AAAAAAA=\n', 'text\n\n— a QUJDREVGRw==', 'a\u0007\n\n— a QUJDREVGRw==\n', 'text\n\n— a QUJD\n'];
+    for (const note of bad) await rejectsWith(() => parseNote(note), 'NOTE_MALFORMED');
+    // Random garbage never escapes as anything but a VerifyError.
+    const rand = prng(42);
+    const alphabet = 'ab\n \u2014+/=Q0—';
+    for (let i = 0; i < 2000; i++) {
+      let s = '';
+      for (let j = Math.floor(rand() * 40); j > 0; j--) s += alphabet[Math.floor(rand() * alphabet.length)];
+      try {
+        parseSignedCheckpoint(s);
+      } catch (err) {
+        assert.ok(err instanceof VerifyError, `${JSON.stringify(s)} threw ${String(err)}`);
+      }
+    }
+  });
+
+  it('reads the timestamp of a tlog-cosignature line', () => {
+    const V = vector<{ note: string; cosigner: string; timestamp: number }>('tlog-cosignature.json');
+    const sig = parseNote(V.note).signatures.find((s) => s.name === V.cosigner)!;
+    assert.equal(decodeCosignature(sig)?.timestamp, V.timestamp);
+    assert.equal(decodeCosignature(parseNote(V.note).signatures[0]!), undefined, 'a 64-byte log signature is not a cosignature');
+  });
+});
+
+describe('checkpoints (c2sp.org/tlog-checkpoint)', () => {
+  it('parses the spec example', () => {
+    const V = vector<{ note: string; origin: string; size: number; root_hash_b64: string }>('tlog-checkpoint.json');
+    const cp = parseSignedCheckpoint(V.note);
+    assert.equal(cp.origin, V.origin);
+    assert.equal(cp.size, V.size);
+    assert.equal(encodeBase64(cp.rootHash), V.root_hash_b64);
+    assert.equal(cp.raw, V.note);
+  });
+  it('refuses bad sizes, roots and lines', async () => {
+    const root = encodeBase64(new Uint8Array(32));
+    for (const text of [`o\n01\n${root}\n`, `o\n-1\n${root}\n`, `o\n9007199254740992\n${root}\n`, `o\n1\nAAAA\n`, `\n1\n${root}\n`, `o\n1\n`, `o\n1\n${root}\n\n`, `o\n1\n${root}`]) {
+      await rejectsWith(() => parseCheckpointText(text), 'CHECKPOINT_MALFORMED');
+    }
+    assert.deepEqual(parseCheckpointText(`o\n1\n${root}\next\n`).extensions, ['ext']);
+  });
+});
+
+describe('verifyEntryInclusion against what src/ledger signs', () => {
+  const signer = signerFromSeed('accord.test/log', new Uint8Array(32).fill(7));
+  const vkey = verifierKey(signer.name, signer.publicKey);
+  const entries = Array.from({ length: 11 }, (_, i) => utf8(JSON.stringify({ type: 'accord.registry/v1', event: { id: i } })));
+  const tree = new MemoryMerkleTree();
+  for (const e of entries) tree.append(hashLeaf(e));
+  const checkpoint = signCheckpoint({ origin: signer.name, size: tree.size, rootHash: tree.treeHash(), extensions: [] }, [signer]);
+  const input = (index: number, over: Partial<InclusionInput> = {}): InclusionInput => ({
+    vkey,
+    index,
+    data: entries[index]!,
+    checkpoint,
+    proof: { index, size: tree.size, hashes: tree.inclusionProof(index).map((h) => Buffer.from(h).toString('base64')) },
+    ...over,
+  });
+  const statuses = (r: { steps: readonly { id: string; status: string }[] }) => Object.fromEntries(r.steps.map((s) => [s.id, s.status]));
+
+  it('passes every step for each entry', async () => {
+    for (let i = 0; i < entries.length; i++) {
+      const r = await verifyEntryInclusion(input(i));
+      assert.ok(r.ok, JSON.stringify(r.steps));
+      assert.equal(toHex(r.leafHash!), Buffer.from(hashLeaf(entries[i]!)).toString('hex'));
+    }
+  });
+
+  it('fails the signature step with another log key, and the vkey step with a mangled one', async () => {
+    const other = signerFromSeed('accord.test/log', new Uint8Array(32).fill(8));
+    const r = await verifyEntryInclusion(input(3, { vkey: verifierKey(other.name, other.publicKey) }));
+    assert.equal(r.ok, false);
+    assert.deepEqual(statuses(r), { vkey: 'ok', signature: 'failed', leaf: 'ok', inclusion: 'ok' });
+    const m = await verifyEntryInclusion(input(3, { vkey: vkey.replace(/.$/, vkey.endsWith('A') ? 'B' : 'A') }));
+    assert.deepEqual(statuses(m), { vkey: 'failed', signature: 'skipped', leaf: 'ok', inclusion: 'ok' });
+  });
+
+  it('fails the inclusion step for a tampered proof, another entry, or a proof for another size', async () => {
+    const good = input(4);
+    const tampered = [...good.proof.hashes];
+    const b = Buffer.from(tampered[1]!, 'base64');
+    b[0]! ^= 1;
+    tampered[1] = b.toString('base64');
+    assert.deepEqual(statuses(await verifyEntryInclusion({ ...good, proof: { ...good.proof, hashes: tampered } })), { vkey: 'ok', signature: 'ok', leaf: 'ok', inclusion: 'failed' });
+    assert.equal((await verifyEntryInclusion({ ...good, data: entries[5]! })).ok, false);
+    const sized = await verifyEntryInclusion({ ...good, proof: { ...good.proof, size: 10 } });
+    assert.match(sized.steps.find((s) => s.id === 'inclusion')!.detail, /size 10.*size 11/);
+  });
+
+  it('fails the signature step when the checkpoint text was altered after signing', async () => {
+    const lines = checkpoint.split('\n');
+    lines[1] = '12';
+    const r = await verifyEntryInclusion(input(2, { checkpoint: lines.join('\n') }));
+    assert.equal(statuses(r).signature, 'failed');
+  });
+});
+
+describe('release entries (DSSE + in-toto Statement v1)', () => {
+  const digest = createHash('sha256').update('artifact').digest('hex');
+  const statement = {
+    _type: 'https://in-toto.io/Statement/v1',
+    subject: [{ name: 'agent-1.2.3.tar.gz', digest: { sha256: digest } }, { name: 'agent.sig', digest: { sha512: 'ab' } }],
+    predicateType: 'https://in-toto.io/attestation/release/v0.1',
+    predicate: { purl: 'pkg:generic/demo-northwind/agent@1.2.3' },
+  };
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const payload = Buffer.from(JSON.stringify(statement));
+  const envelope = (over: Record<string, unknown> = {}) =>
+    utf8(
+      JSON.stringify({
+        payloadType: 'application/vnd.in-toto+json',
+        payload: payload.toString('base64url'),
+        signatures: [{ keyid: 'k1', sig: nodeSign(null, payload, privateKey).toString('base64') }],
+        ...over,
+      }),
+    );
+
+  it('reads subjects, purls and key hints', () => {
+    const r = parseReleaseEntry(envelope());
+    assert.deepEqual(r.purls, ['pkg:generic/demo-northwind/agent@1.2.3']);
+    assert.deepEqual(r.keyIds, ['k1']);
+    assert.equal(r.subjects.length, 2);
+    assert.deepEqual(subjectsWithDigest(r, digest.toUpperCase()), [{ name: 'agent-1.2.3.tar.gz', sha256: digest }]);
+  });
+
+  it('refuses what is not a DSSE envelope of an in-toto statement', async () => {
+    for (const bad of [utf8('not json'), Uint8Array.of(0xff), utf8('{}'), envelope({ payloadType: 'text/plain' }), envelope({ payload: '!!' }), envelope({ payload: Buffer.from('{"_type":"x","subject":[]}').toString('base64') })]) {
+      await rejectsWith(() => parseReleaseEntry(bad), 'STATEMENT_INVALID');
+    }
+  });
+});
+
+describe('hashing a download', () => {
+  it('gives the SHA-256 hex of a Blob', async () => {
+    const bytes = Buffer.from('hello, accord\n');
+    assert.equal(await sha256File(new Blob([bytes])), createHash('sha256').update(bytes).digest('hex'));
+  });
+  it('refuses files over 2 GiB before reading them', async () => {
+    let read = false;
+    const huge = {
+      size: MAX_FILE_BYTES + 1,
+      arrayBuffer: async () => {
+        read = true;
+        return new ArrayBuffer(0);
+      },
+    };
+    await rejectsWith(sha256File(huge), 'FILE_TOO_LARGE', /2\.0 GiB/);
+    assert.equal(read, false);
+    assert.equal(formatBytes(1536), '1.5 KiB');
+    assert.equal(formatBytes(1), '1 byte');
+  });
+});
