@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { rmdirSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Config } from './config/config.js';
-import { openStore, buildServices } from './context.js';
+import { buildServices, createContext, openStore } from './context.js';
 import { paths, prepareNewDataDir, writeFileAtomic, type DataDirManifest } from './data-dir.js';
 import { encodeSignerKey, generateSeed, isValidKeyName, signerFromSeed, verifierKey } from './ledger/note-key.js';
 import { createLoggers } from './logger.js';
 import { bootstrap } from './registry/bootstrap.js';
 import { systemClock, type Clock } from './registry/clock.js';
 import { seedDemo, type DemoSummary } from './demo.js';
+import { publishDemoRelease, type DemoRelease } from './demo-release.js';
 import { ConfigError } from './config/config.js';
 import { isStrongEnoughToken } from './registry/secrets.js';
 
@@ -29,7 +30,7 @@ export interface InitResult {
   admin_token: string;
   log_origin: string;
   log_vkey: string;
-  demo?: DemoSummary;
+  demo?: DemoSummary & { release?: DemoRelease };
 }
 
 /**
@@ -48,10 +49,13 @@ export async function initDataDir(config: Config, options: InitOptions = {}): Pr
   const p = paths(config.dataDir);
   const createdSqlite = config.databaseUrl === null;
   let wroteKey = false;
+  let wroteManifest = false;
   // On failure, leave nothing behind: our database file, our key, the directories we created.
   const undo = () => {
     if (createdSqlite) removeSqlite(p.sqlite);
     if (wroteKey) rmSync(p.logKey, { force: true });
+    if (wroteManifest) rmSync(p.manifest, { force: true });
+    rmSync(join(config.dataDir, 'demo'), { recursive: true, force: true });
     removeCreatedDirs(config.dataDir, createdDir);
   };
   const clock = options.clock ?? systemClock;
@@ -86,6 +90,20 @@ export async function initDataDir(config: Config, options: InitOptions = {}): Pr
       log_vkey: vkey,
     };
     writeFileAtomic(p.manifest, JSON.stringify(manifest, null, 2) + '\n', 0o644);
+    wroteManifest = true;
+    await store.close();
+    store = undefined;
+    if (demo) {
+      // The demo's release goes through the real server path: key registration, signature check, log inclusion.
+      // Silent: init prints exactly one JSON object on stdout.
+      const ctx = await createContext({ ...config, logLevel: 'silent' }, { clock });
+      try {
+        const northwind = demo.tokens.find((t) => t.org === 'demo-northwind' && t.role === 'org-admin')!;
+        (demo as DemoSummary & { release?: DemoRelease }).release = await publishDemoRelease(ctx, northwind.token, northwind.org);
+      } finally {
+        await ctx.close();
+      }
+    }
     return {
       data_dir: config.dataDir,
       database: manifest.database,
@@ -96,7 +114,7 @@ export async function initDataDir(config: Config, options: InitOptions = {}): Pr
       ...(demo ? { demo } : {}),
     };
   } catch (err) {
-    await store.close();
+    await store?.close();
     store = undefined;
     undo();
     throw err;
