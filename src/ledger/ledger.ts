@@ -116,6 +116,7 @@ export class Ledger {
     this.pollTimer = this.integrateTimer = null;
     await this.drain();
     await this.integrate();
+    await this.store.releaseLease(this.nodeId);
   }
 
   /**

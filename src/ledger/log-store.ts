@@ -73,4 +73,6 @@ export interface LogStore extends TileSource {
    * expired (`now` past it) or already `owner`'s. Only the holder integrates.
    */
   acquireLease(owner: string, now: string, until: string): Promise<boolean>;
+  /** Gives the lease up if `owner` holds it (a clean shutdown lets another node take over at once). */
+  releaseLease(owner: string): Promise<void>;
 }

@@ -149,6 +149,10 @@ export class SqlLogStore implements LogStore {
     return out;
   }
 
+  async releaseLease(owner: string): Promise<void> {
+    await this.db.updateTable('log_state').set({ lease_owner: null, lease_until: null }).where('id', '=', 1).where('lease_owner', '=', owner).execute();
+  }
+
   async acquireLease(owner: string, now: string, until: string): Promise<boolean> {
     const r = await this.db
       .updateTable('log_state')

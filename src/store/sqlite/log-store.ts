@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { NewEntry, StoredEntry } from '../../ledger/log-store.js';
+import type { Integration, NewEntry, StoredEntry } from '../../ledger/log-store.js';
 import { SqlLogStore } from '../sql/log-store.js';
 import type { DB } from '../sql/schema.js';
 import { sqliteCapabilities } from './capabilities.js';
@@ -19,6 +19,9 @@ export class SqliteLogStore extends SqlLogStore {
   private readonly range: Database.Statement;
   private readonly tile: Database.Statement;
   private readonly bundle: Database.Statement;
+  private readonly casState: Database.Statement;
+  private readonly putTile: Database.Statement;
+  private readonly putBundle: Database.Statement;
 
   constructor(
     private readonly kdb: Kysely<DB>,
@@ -32,6 +35,9 @@ export class SqliteLogStore extends SqlLogStore {
     this.range = raw.prepare('SELECT idx, kind, data, added_at FROM log_entries WHERE idx >= ? ORDER BY idx LIMIT ?');
     this.tile = raw.prepare('SELECT data FROM log_tiles WHERE level = ? AND idx = ?').pluck();
     this.bundle = raw.prepare('SELECT data FROM log_bundles WHERE idx = ?').pluck();
+    this.casState = raw.prepare('UPDATE log_state SET size = ?, root = ?, checkpoint = ?, updated_at = ? WHERE id = 1 AND size = ?');
+    this.putTile = raw.prepare('INSERT INTO log_tiles (level, idx, data) VALUES (?, ?, ?) ON CONFLICT (level, idx) DO UPDATE SET data = excluded.data');
+    this.putBundle = raw.prepare('INSERT INTO log_bundles (idx, data) VALUES (?, ?) ON CONFLICT (idx) DO NOTHING');
   }
 
   override async sequence(entries: readonly NewEntry[], addedAt: string): Promise<number[]> {
@@ -54,6 +60,18 @@ export class SqliteLogStore extends SqlLogStore {
       }
       this.setNext.run(next);
       return out;
+    });
+    return this.kdb.connection().execute(async () => run());
+  }
+
+  override async integrate(expectedSize: number, integration: Integration): Promise<boolean> {
+    const { state, tiles, fullBundles } = integration;
+    const run = this.raw.transaction((): boolean => {
+      // Compare-and-swap on the size, then the tiles and bundles, all or nothing.
+      if (this.casState.run(state.size, state.rootHash, state.checkpoint, state.updated_at, expectedSize).changes !== 1) return false;
+      for (const t of tiles) this.putTile.run(t.level, t.index, t.data);
+      for (const b of fullBundles) this.putBundle.run(b.index, b.data);
+      return true;
     });
     return this.kdb.connection().execute(async () => run());
   }
