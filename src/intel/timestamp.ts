@@ -1,0 +1,47 @@
+/**
+ * STIX 2.1 timestamps (§2.16): RFC 3339, UTC with `Z`, `YYYY-MM-DDTHH:mm:ss[.s+]Z`.
+ * Kept apart from `Date` parsing because `Date.parse` accepts far more than
+ * the spec allows (offsets, missing seconds, impossible dates rolled over).
+ */
+
+const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z$/;
+
+/** A parsed STIX timestamp: whole seconds since the epoch and the fraction digits as written. */
+export interface StixTimestamp {
+  readonly text: string;
+  /** Milliseconds since the epoch, truncated to whole milliseconds. */
+  readonly epochMs: number;
+  /** Whole seconds since the epoch (exact). */
+  readonly epochSeconds: number;
+  /** The sub-second digits as written ('' when absent), kept for exact ordering beyond milliseconds. */
+  readonly fraction: string;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** Parses a STIX timestamp; returns `undefined` for anything §2.16 does not allow (including impossible dates). */
+export function parseStixTimestamp(text: string): StixTimestamp | undefined {
+  if (text.length > 64) return undefined;
+  const m = TIMESTAMP_RE.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  // Second 60 is RFC 3339's leap second; the schema's timestamp.json allows it too.
+  if (hour > 23 || minute > 59 || second > 60) return undefined;
+  const fraction = m[7] ?? '';
+  const epochSeconds = Date.UTC(year, month - 1, day, hour, minute, second) / 1000;
+  const ms = fraction === '' ? 0 : Number(fraction.slice(0, 3).padEnd(3, '0'));
+  return { text, epochSeconds, epochMs: epochSeconds * 1000 + ms, fraction };
+}
+
+/** Orders two parsed timestamps exactly (sub-millisecond digits included): negative, zero or positive. */
+export function compareTimestamps(a: StixTimestamp, b: StixTimestamp): number {
+  if (a.epochSeconds !== b.epochSeconds) return a.epochSeconds < b.epochSeconds ? -1 : 1;
+  const width = Math.max(a.fraction.length, b.fraction.length);
+  const fa = a.fraction.padEnd(width, '0');
+  const fb = b.fraction.padEnd(width, '0');
+  return fa === fb ? 0 : fa < fb ? -1 : 1;
+}
