@@ -108,7 +108,7 @@ describe('release HTTP API', () => {
     assert.equal(t.log.origin, h.ctx.log.origin);
     assert.equal(t.log.vkey, h.ctx.log.vkey);
     const nw = t.signatories.find((s: any) => s.slug === ORG);
-    assert.equal(nw.keys.length, 3);
+    assert.equal(nw.keys.length, 4, 'three registered here and the demo release key');
     assert.ok(nw.keys.some((k: any) => k.key_id === revoked.keyId && k.revoked_at !== null));
     assert.deepEqual(nw.keys[0].purl_namespaces, [`pkg:*/${ORG}`]);
     assert.ok(!t.signatories.some((s: any) => s.slug === 'secretariat'));
