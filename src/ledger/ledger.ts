@@ -72,6 +72,8 @@ export class Ledger {
   private integrateTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private stopped = true;
+  private readonly waiters = new Set<{ index: number; resolve: (s: LogState) => void }>();
+  private waiterPoll: NodeJS.Timeout | undefined;
   /** Hashes of complete subtrees: immutable in an append-only log, so cached (about 100 bytes each). */
   private readonly nodes = new Lru<string, Uint8Array>(500_000);
   private readonly o: Required<Omit<LedgerOptions, 'log' | 'onCheckpoint' | 'feeds'>> & Pick<LedgerOptions, 'log' | 'onCheckpoint' | 'feeds'>;
@@ -239,6 +241,7 @@ export class Ledger {
       this.o.log?.warn({ size: state.size }, 'another sequencer advanced the log first');
       return false;
     }
+    this.wake(next);
     this.o.onCheckpoint?.(next);
     return true;
   }
@@ -254,14 +257,37 @@ export class Ledger {
 
   /** Waits until entry `index` is in a checkpoint (or `timeoutMs` passes) and returns that state. */
   async waitForIndex(index: number, timeoutMs = 10_000): Promise<LogState> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const state = await this.currentState();
-      if (state.size > index) return state;
-      if (Date.now() > deadline) throw new LedgerError('LOG_RANGE_INVALID', `entry ${index} is not integrated yet`);
-      await this.integrate();
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    const state = await this.currentState();
+    if (state.size > index) return state;
+    // Woken by this node's checkpoints; one shared slow poll covers checkpoints another node integrates.
+    return new Promise<LogState>((resolve, reject) => {
+      const waiter = {
+        index,
+        resolve: (s: LogState) => {
+          clearTimeout(deadline);
+          this.waiters.delete(waiter);
+          resolve(s);
+        },
+      };
+      const deadline = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new LedgerError('LOG_RANGE_INVALID', `entry ${index} is not integrated yet`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+      this.waiterPoll ??= setInterval(() => {
+        if (this.waiters.size === 0) {
+          clearInterval(this.waiterPoll);
+          this.waiterPoll = undefined;
+          return;
+        }
+        void this.currentState().then((st) => this.wake(st), () => {});
+      }, 250);
+      this.scheduleIntegration();
+    });
+  }
+
+  private wake(state: LogState): void {
+    for (const w of this.waiters) if (state.size > w.index) w.resolve(state);
   }
 
   /** A hash reader over the stored tiles for a tree of `size`, with complete-subtree hashes cached. */

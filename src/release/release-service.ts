@@ -1,3 +1,4 @@
+import { Lru } from '../ledger/lru.js';
 import { createHash } from 'node:crypto';
 import { checkEntrySize } from '../ledger/entry-bundle.js';
 import { hashLeaf } from '../ledger/merkle.js';
@@ -67,6 +68,8 @@ export function namespacesForOrg(slug: string): string[] {
 }
 
 /** Publishing releases into the log, and the trust file verifiers need. */
+const parsedKeys = new Lru<string, ReleasePublicKey>(10_000);
+
 export class ReleaseService {
   constructor(private readonly deps: ReleaseDeps) {}
 
@@ -92,7 +95,13 @@ export class ReleaseService {
     const keys: { record: ReleaseKeyRecord; key: ReleasePublicKey }[] = [];
     for (const record of records) {
       try {
-        keys.push({ record, key: importPublicKey(record.public_key) });
+        // Parsing a PEM key costs about a millisecond; registered keys never change, so keep them parsed.
+        let key = parsedKeys.get(record.public_key);
+        if (!key) {
+          key = importPublicKey(record.public_key);
+          parsedKeys.set(record.public_key, key);
+        }
+        keys.push({ record, key });
       } catch {
         // Registered keys were checked on the way in; one that no longer imports signs nothing.
       }

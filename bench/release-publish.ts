@@ -1,0 +1,64 @@
+/**
+ * Benchmark: release statements published over HTTP to a real `accord serve`
+ * (embedded store): each POST /api/v1/releases checks the Ed25519 DSSE
+ * signature against the signatory's registered keys, logs the envelope and
+ * answers once it is in a signed checkpoint, with its tlog-proof.
+ * Envelopes are signed before the clock starts; C concurrent clients.
+ *   npm run build:server && node --import tsx bench/release-publish.ts [N] [clients]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IN_TOTO_PAYLOAD_TYPE, serializeEnvelope, signEnvelope } from '../src/release/dsse.js';
+import { generateReleaseKeyPair, importPrivateKey } from '../src/release/keys.js';
+import { buildReleaseStatement } from '../src/release/statement.js';
+
+const N = Number(process.argv[2] ?? 20_000);
+const C = Number(process.argv[3] ?? 256);
+const dir = mkdtempSync(join(tmpdir(), 'accord-bench-pub-'));
+const data = join(dir, 'data');
+const init = spawnSync(process.execPath, ['dist/cli.js', 'init', '--data', data, '--demo'], { encoding: 'utf8', env: { ...process.env, ACCORD_LOG_LEVEL: 'silent' } });
+if (init.status !== 0) throw new Error(init.stderr);
+const token = (JSON.parse(init.stdout) as { demo: { tokens: { org: string; role: string; token: string }[] } }).demo.tokens.find((t) => t.org === 'demo-northwind' && t.role === 'org-admin')!.token;
+const server = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), 'dist/cli.js', 'serve', '--data', data, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ACCORD_LOG_LEVEL: 'warn' } });
+const url = await new Promise<string>((resolve, reject) => {
+  server.stderr.on('data', (b: Buffer) => {
+    const m = /serving (http:\/\/\S+)/.exec(b.toString());
+    if (m) resolve(m[1]!);
+  });
+  server.on('exit', () => reject(new Error('server exited')));
+});
+const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+const key = generateReleaseKeyPair('ed25519');
+const reg = await fetch(`${url}/api/v1/orgs/demo-northwind/keys`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'bench', public_key: key.publicPem }) });
+if (reg.status !== 201) throw new Error(`key registration: ${reg.status}`);
+const priv = importPrivateKey(key.privatePem);
+const bodies: string[] = [];
+for (let i = 0; i < N; i++) {
+  const file = `bench artifact ${i}`;
+  const statement = buildReleaseStatement({ purl: `pkg:generic/demo-northwind/bench@1.0.${i}`, subjects: [{ name: `bench-${i}.tgz`, sha256: createHash('sha256').update(file).digest('hex') }] });
+  bodies.push(serializeEnvelope(signEnvelope(IN_TOTO_PAYLOAD_TYPE, statement, [priv])));
+}
+let next = 0;
+const lat: number[] = [];
+const t0 = performance.now();
+await Promise.all(
+  Array.from({ length: C }, async () => {
+    while (next < N) {
+      const body = bodies[next++]!;
+      const s = performance.now();
+      const r = await fetch(`${url}/api/v1/releases`, { method: 'POST', headers: auth, body });
+      if (r.status !== 201) throw new Error(`publish: ${r.status} ${await r.text()}`);
+      await r.arrayBuffer();
+      lat.push(performance.now() - s);
+    }
+  }),
+);
+const secs = (performance.now() - t0) / 1000;
+server.kill('SIGTERM');
+rmSync(dir, { recursive: true, force: true });
+lat.sort((a, b) => a - b);
+console.log(`${N} releases published over HTTP by ${C} clients in ${secs.toFixed(1)} s: ${Math.round(N / secs).toLocaleString('en-US')} publishes/s`);
+console.log(`latency (to a signed checkpoint with proof): p50 ${lat[Math.floor(N / 2)]!.toFixed(0)} ms, p99 ${lat[Math.floor(N * 0.99)]!.toFixed(0)} ms`);
