@@ -142,6 +142,18 @@ export function registerRegistryCommands(program: Command): void {
       showOne(cmd, await clientFor(cmd).request('DELETE', `orgs/${encodeURIComponent(org)}/keys/${encodeURIComponent(id)}`, undefined, { reason: o.reason }));
     });
 
+  // `accord org add-release-key`: the name the release workflow uses (docs/releases.md); same as `keys add`.
+  program
+    .command('org')
+    .description('Shortcuts for your organisation')
+    .command('add-release-key <slug> <pub-file>')
+    .description('Register a release-signing public key (PREFIX.pub from `accord release keygen`) for an organisation')
+    .option('--name <name>', 'a label for the key', 'release key')
+    .action(async (slug: string, file: string, o: { name: string }, cmd: Command) => {
+      const pem = readFileSync(file, 'utf8');
+      showOne(cmd, await clientFor(cmd).request('POST', `orgs/${encodeURIComponent(slug)}/keys`, { name: o.name, public_key: pem }));
+    });
+
   // users, invitations, tokens
   const users = program.command('users').description('Users of an organisation');
   users
