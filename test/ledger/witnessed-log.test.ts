@@ -19,6 +19,7 @@ import { verifyTlogProof } from '../../src/ledger/proof.js';
 import { parseVerifierKey } from '../../src/ledger/note-verifier.js';
 import { parseCosignerVerifierKey } from '../../src/ledger/cosignature.js';
 import { startHarness, type Harness } from '../http/harness.js';
+import { parsePolicy, quorumSatisfied } from '../../src/ledger/policy.js';
 
 const cli = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, ['--import', 'tsx', new URL('../../src/cli.ts', import.meta.url).pathname, ...args], {
@@ -68,6 +69,11 @@ describe('a witnessed log', () => {
     assert.match(policy, /\ngroup witnesses all w1 w2\nquorum witnesses\n$/);
     const local = cli(['log', 'policy', '--data', h.ctx.config.dataDir]);
     assert.equal(local.stdout, policy, 'the local and the served policy agree');
+    // A client reading the served policy gets both witnesses and a 2-of-2 quorum.
+    const parsed = parsePolicy(policy);
+    assert.deepEqual(parsed.witnesses.map((w) => w.name), ['w1', 'w2']);
+    assert.equal(quorumSatisfied(parsed, new Set(['w1'])), false);
+    assert.equal(quorumSatisfied(parsed, new Set(['w1', 'w2'])), true);
   });
 
   it('gathers both cosignatures on each new checkpoint, quickly', async () => {
