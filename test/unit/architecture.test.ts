@@ -43,3 +43,11 @@ it('only the error handler maps codes to HTTP statuses', () => {
   );
   assert.deepEqual(offences, []);
 });
+
+it('every domain error code has an HTTP status', async () => {
+  const { STATUS_BY_CODE } = await import('../../src/http/error-handler.js');
+  const { INTEL_ERROR_CODES } = await import('../../src/intel/errors.js');
+  const { RELEASE_ERROR_CODES } = await import('../../src/release/errors.js');
+  const missing = [...INTEL_ERROR_CODES, ...RELEASE_ERROR_CODES].filter((c) => !(c in STATUS_BY_CODE));
+  assert.deepEqual(missing, []);
+});
