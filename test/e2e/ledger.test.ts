@@ -10,6 +10,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Page } from 'playwright-core';
 import { shot, skipWithoutChromium, startHarness, until, type Harness } from './support.js';
 
@@ -177,7 +179,7 @@ describe('ledger and releases (browser)', { skip: skipWithoutChromium, timeout: 
     const artifact = Buffer.from(`Demo · Northwind agent 1.2.3 (e2e ${Date.now()})\n`.repeat(200));
     const digest = createHash('sha256').update(artifact).digest('hex');
     const purl = 'pkg:generic/demo-northwind/agent@1.2.3';
-    const index = await publishRelease(purl, [
+    const { index } = await publishRelease(purl, [
       { name: 'northwind-agent-1.2.3.tar.gz', sha256: digest },
       { name: 'northwind-agent-1.2.3.sbom.json', sha256: createHash('sha256').update('sbom').digest('hex') },
     ]);
@@ -209,12 +211,28 @@ describe('ledger and releases (browser)', { skip: skipWithoutChromium, timeout: 
       await until(async () => (await page.getByTestId('file-sha256').count()) > 0, 'the file hash');
       assert.equal(await page.getByTestId('file-sha256').innerText(), digest);
       const check = page.getByTestId('release-check');
-      await check.getByText('✓ Listed and in the signed log').waitFor();
+      await check.getByText('✓ Signed, listed and in the signed log').waitFor();
       assert.match(await check.innerText(), /pkg:generic\/demo-northwind\/agent@1\.2\.3/);
       assert.match(await check.innerText(), /✓ this file/);
+      assert.match(await page.getByTestId('trust-source').innerText(), /trust file fetched from this server/);
+      assert.equal(await check.locator('[data-step="dsse-signature"]').getAttribute('data-status'), 'ok');
+      assert.match(
+        await check.getByTestId('signature-detail').innerText(),
+        /^signature: signed by Demo · Northwind[^(]* \(demo-northwind\) with ed25519 key [0-9a-f]{16}…, allowed for pkg:generic\/demo-northwind\/agent@1\.2\.3$/,
+      );
       await check.locator('summary').click();
-      assert.equal(await check.locator('[data-status="ok"]').count(), 4);
+      assert.equal(await check.locator('[data-status="ok"]').count(), 5, 'the signature and the four inclusion steps');
       await shot(page, 'ledger-verify-download');
+
+      // A pasted trust file is used instead of the server's: one that trusts nobody accepts no signature.
+      await page.getByText('Paste a trust file instead').click();
+      await page.getByLabel('Trust file (JSON)').fill(JSON.stringify({ type: 'accord-trust', version: 1, signatories: [] }));
+      await page.getByRole('button', { name: 'Verify again with this key' }).click();
+      await check.getByText('✗ Signature not accepted').waitFor();
+      assert.match(await page.getByTestId('trust-source').innerText(), /the trust file you pasted \(0 keys\)/);
+      assert.equal(await check.locator('[data-step="dsse-signature"]').getAttribute('data-code'), 'KEY_UNKNOWN');
+      assert.match(await check.getByTestId('signature-detail').innerText(), /no signature verifies with a key in the trust file/);
+      await shot(page, 'ledger-verify-download-pasted-trust');
 
       // Dropped rather than chosen: the same file through the drop zone.
       await page.getByTestId('dropzone').evaluate(async (zone, text) => {
@@ -230,6 +248,43 @@ describe('ledger and releases (browser)', { skip: skipWithoutChromium, timeout: 
       await page.getByTestId('no-release').waitFor();
       assert.equal(await page.getByTestId('file-sha256').innerText(), createHash('sha256').update('not released').digest('hex'));
       await shot(page, 'ledger-verify-unknown');
+    });
+  });
+
+  test('"verify a download" accepts the demo release file and refuses a release signed by a since-revoked key', async () => {
+    // The file `init --demo` left in DATA/demo/, published through the real API with the demo release key.
+    const demoFile = (h.init.demo as { release?: { file: string; purl: string } }).release;
+    assert.ok(demoFile, 'init --demo reports its release');
+    const demoBytes = readFileSync(demoFile.file);
+    assert.equal(basename(demoFile.file), 'demo-northwind-agent-1.0.0.tar.gz');
+
+    // A release whose key Northwind revokes after publishing it.
+    const artifact = Buffer.from(`Demo · Northwind agent 0.9.0, key revoked later (e2e ${Date.now()})\n`);
+    const purl = 'pkg:generic/demo-northwind/agent@0.9.0';
+    const published = await publishRelease(purl, [{ name: 'northwind-agent-0.9.0.tar.gz', sha256: createHash('sha256').update(artifact).digest('hex') }]);
+    const publisher = h.init.demo.tokens.find((t) => t.org === 'demo-northwind' && t.role === 'org-admin')!;
+    await h.apiSend('DELETE', `/api/v1/orgs/demo-northwind/keys/${published.keyRecordId}`, publisher.token);
+
+    await h.withPage(async (page) => {
+      await page.goto(`${h.base}/releases/verify?vkey=${encodeURIComponent(h.init.log_vkey)}`);
+      await page.getByLabel('File to verify').setInputFiles({ name: basename(demoFile.file), mimeType: 'application/gzip', buffer: demoBytes });
+      const check = page.getByTestId('release-check');
+      await check.getByText('✓ Signed, listed and in the signed log').waitFor();
+      assert.equal(await check.count(), 1);
+      assert.match(await check.innerText(), /pkg:generic\/demo-northwind\/agent@1\.0\.0/);
+      assert.equal(await check.locator('[data-step="dsse-signature"]').getAttribute('data-status'), 'ok');
+      assert.match(await check.getByTestId('signature-detail').innerText(), /^signature: signed by Demo · Northwind.* with ed25519 key [0-9a-f]{16}…, allowed for pkg:generic\/demo-northwind\/agent@1\.0\.0$/);
+      await shot(page, 'ledger-verify-download-demo');
+
+      await page.getByLabel('File to verify').setInputFiles({ name: 'northwind-agent-0.9.0.tar.gz', mimeType: 'application/gzip', buffer: artifact });
+      await until(async () => (await check.count()) === 1 && /agent@0\.9\.0/.test(await check.innerText()), 'the revoked-key release');
+      await check.getByText('✗ Signature not accepted').waitFor();
+      assert.equal(await check.locator('[data-step="dsse-signature"]').getAttribute('data-status'), 'failed');
+      assert.equal(await check.locator('[data-step="dsse-signature"]').getAttribute('data-code'), 'KEY_REVOKED');
+      assert.match(await check.getByTestId('signature-detail').innerText(), new RegExp(`^signature: signed by Demo · Northwind.*'s key ${published.keyId.slice(0, 16)}…, which was revoked at \\d{4}-`));
+      // Listed and logged all the same: only the signature check fails.
+      assert.match(await check.innerText(), /✓ this file/);
+      await shot(page, 'ledger-verify-download-revoked');
     });
   });
 });
@@ -254,12 +309,16 @@ function vkeyFor(name: string, publicKey: Buffer): string {
   return `${name}+${id}+${body.toString('base64')}`;
 }
 
-/** Registers a release key for Northwind and publishes a DSSE-signed in-toto release statement with it; returns the log index. */
-async function publishRelease(purl: string, subjects: { name: string; sha256: string }[]): Promise<number> {
+/**
+ * Registers a release key for Northwind as its org-admin and publishes a DSSE-signed in-toto release statement
+ * with it; returns the log index, the key ID and the registry's id for the key (to revoke it).
+ */
+async function publishRelease(purl: string, subjects: { name: string; sha256: string }[]): Promise<{ index: number; keyId: string; keyRecordId: string }> {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const keyid = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
-  await h.apiSend('POST', '/api/v1/orgs/demo-northwind/keys', h.init.admin_token, { name: 'E2E release key', public_key: pem });
+  const publisher = h.init.demo.tokens.find((t) => t.org === 'demo-northwind' && t.role === 'org-admin')!;
+  const registered = await h.apiSend<{ id: string }>('POST', '/api/v1/orgs/demo-northwind/keys', publisher.token, { name: `E2E release key ${keyid.slice(0, 8)}`, public_key: pem });
   const statement = Buffer.from(
     JSON.stringify({
       _type: 'https://in-toto.io/Statement/v1',
@@ -271,7 +330,6 @@ async function publishRelease(purl: string, subjects: { name: string; sha256: st
   const type = 'application/vnd.in-toto+json';
   const pae = Buffer.concat([Buffer.from(`DSSEv1 ${type.length} ${type} ${statement.length} `), statement]);
   const envelope = { payloadType: type, payload: statement.toString('base64'), signatures: [{ keyid, sig: sign(null, pae, privateKey).toString('base64') }] };
-  const publisher = h.init.demo.tokens.find((t) => t.org === 'demo-northwind' && t.role === 'org-admin')!;
   const res = await h.apiSend<{ index: number }>('POST', '/api/v1/releases', publisher.token, envelope);
-  return res.index;
+  return { index: res.index, keyId: keyid, keyRecordId: registered.id };
 }

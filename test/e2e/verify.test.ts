@@ -7,7 +7,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
+import { createHash, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { decodeBase64, decodeBase64Lenient, encodeBase64, fromHex, toHex, utf8 } from '../../web/src/verify/bytes.js';
@@ -18,6 +18,11 @@ import { verifyEntryInclusion, type InclusionInput } from '../../web/src/verify/
 import { leafHash, nodeHash, rootFromInclusionProof, verifyConsistency, verifyInclusion } from '../../web/src/verify/merkle.js';
 import { decodeCosignature, parseNote, parseVerifierKey, verifyNoteSignature } from '../../web/src/verify/note.js';
 import { parseReleaseEntry, subjectsWithDigest } from '../../web/src/verify/release-statement.js';
+import { ecdsaDerToRaw, importSpkiPem, pae, parseDsseEnvelope, verifySignature } from '../../web/src/verify/dsse.js';
+import { checkSigner, parsePurlScope, parseTrust, scopeCovers } from '../../web/src/verify/trust.js';
+import { pae as serverPae, serializeEnvelope, signEnvelope } from '../../src/release/dsse.js';
+import { generateReleaseKeyPair, importPrivateKey, signMessage } from '../../src/release/keys.js';
+import { parsePurl, parsePurlScope as serverParseScope, scopeCovers as serverScopeCovers } from '../../src/release/purl.js';
 import { signCheckpoint } from '../../src/ledger/checkpoint.js';
 import { MemoryMerkleTree, hashLeaf } from '../../src/ledger/merkle.js';
 import { signerFromSeed, verifierKey } from '../../src/ledger/note-key.js';
@@ -334,5 +339,159 @@ describe('hashing a download', () => {
     assert.equal(read, false);
     assert.equal(formatBytes(1536), '1.5 KiB');
     assert.equal(formatBytes(1), '1 byte');
+  });
+});
+
+describe('DSSE release signatures (web/src/verify/dsse.ts, trust.ts)', () => {
+  const TYPE = 'application/vnd.in-toto+json';
+
+  it('PAE matches the DSSE spec example and src/release/dsse.ts', () => {
+    // secure-systems-lab/dsse protocol.md, "Test Vectors".
+    assert.equal(new TextDecoder().decode(pae('http://example.com/HelloWorld', utf8('hello world'))), 'DSSEv1 29 http://example.com/HelloWorld 11 hello world');
+    for (const [type, body] of [
+      ['', ''],
+      [TYPE, '{"_type":"x"}'],
+      ['tÿpe/ünïcode', 'bödy with multibyte ✓'],
+    ] as const) {
+      assert.deepEqual(pae(type, utf8(body)), serverPae(type, utf8(body)), `${type} / ${body}`);
+    }
+  });
+
+  it('verifies Ed25519 and ECDSA P-256 signatures made by src/release/keys.ts, DER and raw', async () => {
+    const message = serverPae(TYPE, utf8('{"statement":true}'));
+    for (const algorithm of ['ed25519', 'ecdsa-p256'] as const) {
+      const pair = generateReleaseKeyPair(algorithm);
+      const priv = importPrivateKey(pair.privatePem);
+      const key = await importSpkiPem(pair.publicPem, algorithm);
+      assert.equal(key.keyId, pair.keyId, 'key ID = SHA-256 of the DER SPKI');
+      const sig = signMessage(priv, message);
+      assert.equal(await verifySignature(key, message, sig), true, `${algorithm} signature`);
+      const altered = Uint8Array.from(message);
+      altered[altered.length - 2]! ^= 1;
+      assert.equal(await verifySignature(key, altered, sig), false, `${algorithm} over altered bytes`);
+      const other = await importSpkiPem(generateReleaseKeyPair(algorithm).publicPem, algorithm);
+      assert.equal(await verifySignature(other, message, sig), false, `${algorithm} by another key`);
+      if (algorithm === 'ecdsa-p256') {
+        const raw = ecdsaDerToRaw(sig)!;
+        assert.equal(raw.length, 64);
+        assert.ok(nodeVerify('sha256', message, { key: pair.publicPem, dsaEncoding: 'ieee-p1363' }, raw), 'the conversion gives what OpenSSL calls r||s');
+        assert.equal(await verifySignature(key, message, raw), true, 'raw r||s accepted');
+        const p1363 = nodeSign('sha256', message, { key: pair.privatePem, dsaEncoding: 'ieee-p1363' });
+        assert.equal(await verifySignature(key, message, p1363), true, 'raw from OpenSSL accepted');
+        // Non-minimal DER (an extra leading zero on r) is refused, as OpenSSL refuses it.
+        const rLen = sig[3]!;
+        const padded = Uint8Array.from([0x30, sig[1]! + 1, 0x02, rLen + 1, 0x00, ...sig.subarray(4)]);
+        assert.equal(ecdsaDerToRaw(padded), undefined);
+        assert.equal(await verifySignature(key, message, sig.subarray(0, sig.length - 1)), false, 'truncated DER');
+      } else {
+        assert.equal(await verifySignature(key, message, sig.subarray(0, 63)), false);
+      }
+    }
+    await rejectsWith(importSpkiPem(generateReleaseKeyPair('ed25519').publicPem, 'ecdsa-p256'), 'TRUST_INVALID');
+  });
+
+  it('namespace patterns cover purls as src/release/purl.ts scopeCovers does', () => {
+    const patterns = ['pkg:*/demo-northwind', 'pkg:generic/demo-northwind', 'pkg:npm/Acme', 'pkg:*/*', 'pkg:generic/*', 'pkg:*/a/b', 'pkg:pypi/demo-northwind'];
+    const purls = [
+      'pkg:generic/demo-northwind/agent@1.0.0',
+      'pkg:npm/demo-northwind/agent@1.0.0',
+      'pkg:generic/demo-northwind-evil/agent@1.0.0',
+      'pkg:generic/agent@1.0.0',
+      'pkg:NPM/ACME/thing@2',
+      'pkg:generic/a/b/c/name@1?arch=x#sub',
+      'pkg:generic/a/name@1',
+      'pkg:generic/demo%2Dnorthwind/agent@1',
+      'pkg:generic/other/demo-northwind@1',
+    ];
+    for (const pat of patterns) {
+      const web = parsePurlScope(pat)!;
+      const server = serverParseScope(pat);
+      for (const p of purls) assert.equal(scopeCovers(web, p), serverScopeCovers(server, parsePurl(p)), `${pat} covers ${p}`);
+    }
+    assert.equal(scopeCovers(parsePurlScope('pkg:*/demo-northwind')!, 'pkg:generic/demo-northwind/agent@1.0.0'), true);
+    assert.equal(scopeCovers(parsePurlScope('pkg:*/demo-northwind')!, 'pkg:generic/demo-fabrikam/agent@1.0.0'), false);
+    for (const bad of ['pkg:*', 'pkg:*/', 'pkg:*/a//b', 'pkg:*/a/*', 'pkg:*/a@1', 'npm/a', 'pkg:Bad Type/a']) {
+      assert.equal(parsePurlScope(bad), undefined, bad);
+      assert.throws(() => serverParseScope(bad), bad);
+    }
+  });
+
+  it('accepts only an unrevoked trusted key allowed for every purl, and says why otherwise', async () => {
+    const ed = generateReleaseKeyPair('ed25519');
+    const ec = generateReleaseKeyPair('ecdsa-p256');
+    const gone = generateReleaseKeyPair('ed25519');
+    const key = (k: typeof ed, algorithm: string, revoked_at: string | null = null, purl_namespaces = ['pkg:*/demo-northwind']) => ({
+      key_id: k.keyId,
+      algorithm,
+      public_key: k.publicPem,
+      created_at: '2026-01-01T00:00:00Z',
+      revoked_at,
+      purl_namespaces,
+      unknown_field: 'ignored',
+    });
+    const trustText = JSON.stringify({
+      type: 'accord-trust',
+      version: 1,
+      generated_at: '2026-01-01T00:00:00Z',
+      log: {},
+      signatories: [
+        { slug: 'demo-northwind', name: 'Demo · Northwind Security', keys: [key(ed, 'ed25519'), key(gone, 'ed25519', '2026-02-01T00:00:00Z')] },
+        { slug: 'demo-fabrikam', name: 'Demo · Fabrikam', keys: [key(ec, 'ecdsa-p256', null, ['pkg:generic/demo-fabrikam'])] },
+      ],
+    });
+    const trust = await parseTrust(trustText);
+    assert.equal(trust.keys.length, 3);
+
+    const purl = 'pkg:generic/demo-northwind/agent@1.0.0';
+    const statement = utf8(JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [], predicate: { purl } }));
+    const envelopeBy = (pem: string, keyid?: string) => {
+      const env = signEnvelope(TYPE, statement, [importPrivateKey(pem)]);
+      const sigs = env.signatures.map((s) => (keyid === undefined ? s : keyid === '' ? { sig: s.sig } : { ...s, keyid }));
+      return parseDsseEnvelope(utf8(serializeEnvelope({ ...env, signatures: sigs })));
+    };
+
+    const ok = await checkSigner(envelopeBy(ed.privatePem), [purl], trust);
+    assert.equal(ok.ok, true, ok.message);
+    assert.match(ok.message, new RegExp(`^signed by Demo · Northwind Security \\(demo-northwind\\) with ed25519 key ${ed.keyId.slice(0, 16)}…, allowed for ${purl.replace(/[.@]/g, '\\$&')}$`));
+    // No keyid, or one naming no trusted key: every key is tried.
+    assert.equal((await checkSigner(envelopeBy(ed.privatePem, ''), [purl], trust)).ok, true);
+    assert.equal((await checkSigner(envelopeBy(ed.privatePem, 'not-a-key'), [purl], trust)).ok, true);
+
+    const revoked = await checkSigner(envelopeBy(gone.privatePem), [purl], trust);
+    assert.deepEqual([revoked.ok, revoked.code], [false, 'KEY_REVOKED']);
+    assert.match(revoked.message, /which was revoked at 2026-02-01T00:00:00Z/);
+
+    const scope = await checkSigner(envelopeBy(ec.privatePem), [purl], trust);
+    assert.deepEqual([scope.ok, scope.code], [false, 'PURL_NOT_ALLOWED']);
+    assert.match(scope.message, /may sign only pkg:generic\/demo-fabrikam, not pkg:generic\/demo-northwind/);
+    assert.equal((await checkSigner(envelopeBy(ec.privatePem), ['pkg:generic/demo-fabrikam/x@1'], trust)).ok, true, 'ECDSA DER signature, in scope');
+    assert.equal((await checkSigner(envelopeBy(ed.privatePem), [purl, 'pkg:generic/demo-fabrikam/x@1'], trust)).code, 'PURL_NOT_ALLOWED', 'every purl must be covered');
+
+    const stranger = await checkSigner(envelopeBy(generateReleaseKeyPair().privatePem), [purl], trust);
+    assert.deepEqual([stranger.ok, stranger.code], [false, 'KEY_UNKNOWN']);
+
+    const env = envelopeBy(ed.privatePem);
+    const tampered = { ...env, payload: utf8(new TextDecoder().decode(env.payload).replace('agent', 'agenT')) };
+    const bad = await checkSigner(tampered, [purl], trust);
+    assert.deepEqual([bad.ok, bad.code], [false, 'SIGNATURE_INVALID']);
+    assert.match(bad.message, /Demo · Northwind Security's key .* does not verify/);
+  });
+
+  it('refuses malformed trust files', async () => {
+    const k = generateReleaseKeyPair('ed25519');
+    const file = (keyPatch: Record<string, unknown>) =>
+      JSON.stringify({
+        type: 'accord-trust',
+        version: 1,
+        signatories: [{ slug: 's', name: 'S', keys: [{ key_id: k.keyId, algorithm: 'ed25519', public_key: k.publicPem, revoked_at: null, purl_namespaces: ['pkg:*/s'], ...keyPatch }] }],
+      });
+    assert.equal((await parseTrust(file({}))).keys.length, 1);
+    await rejectsWith(parseTrust('nope'), 'TRUST_INVALID');
+    await rejectsWith(parseTrust(JSON.stringify({ type: 'accord-trust', version: 2, signatories: [] })), 'TRUST_INVALID', /version 2/);
+    await rejectsWith(parseTrust(file({ key_id: 'ab'.repeat(32) })), 'TRUST_INVALID', /not the SHA-256 of its public key/);
+    await rejectsWith(parseTrust(file({ algorithm: 'ecdsa-p256' })), 'TRUST_INVALID');
+    await rejectsWith(parseTrust(file({ purl_namespaces: ['pkg:*/s/*'] })), 'TRUST_INVALID', /is not a pattern/);
+    await rejectsWith(parseTrust(file({ purl_namespaces: [] })), 'TRUST_INVALID');
+    await rejectsWith(parseTrust(file({ revoked_at: 'yesterday' })), 'TRUST_INVALID');
   });
 });

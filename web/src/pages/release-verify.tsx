@@ -9,7 +9,9 @@ import { Link } from '../router.js';
 import { VerifyError } from '../verify/errors.js';
 import { formatBytes, sha256File } from '../verify/file-hash.js';
 import type { InclusionReport } from '../verify/inclusion.js';
+import { parseDsseEnvelope } from '../verify/dsse.js';
 import { parseReleaseEntry, subjectsWithDigest, type ReleaseEntry } from '../verify/release-statement.js';
+import { checkSigner, fetchTrustText, parseTrust, type SignerCheck, type Trust } from '../verify/trust.js';
 import { checkEntryInclusion } from '../ledger/check-entry.js';
 import { entryBytes, fetchEntry } from '../ledger/log-client.js';
 import { VerifierKeyField, VerifySteps } from '../ledger/verify-panel.js';
@@ -36,6 +38,9 @@ export function ReleaseVerifyPage() {
   const [vkey, setVkey, remember] = useVerifierKey();
   // The key the checks ran with: editing the field does not re-run them until asked.
   const [runKey, setRunKey] = useState(vkey);
+  // A pasted trust file replaces the server's; like the key, it applies from the next run.
+  const [trustText, setTrustText] = useState('');
+  const [runTrust, setRunTrust] = useState('');
   const [run, setRun] = useState(0);
 
   const hash = async (f: File) => {
@@ -47,6 +52,7 @@ export function ReleaseVerifyPage() {
       const sha256 = await sha256File(f);
       setHashed({ name: f.name, size: f.size, sha256, ms: performance.now() - t0 });
       setRunKey(vkey);
+      setRunTrust(trustText);
       setRun((n) => n + 1);
       if (vkey.trim()) remember(vkey);
     } catch (err) {
@@ -93,7 +99,7 @@ export function ReleaseVerifyPage() {
           </Card>
           {hashed && (
             <Card title="2 · Releases in the log that list this file">
-              <Releases key={`${hashed.sha256} ${run}`} digest={hashed.sha256} vkey={runKey} />
+              <Releases key={`${hashed.sha256} ${run}`} digest={hashed.sha256} vkey={runKey} trustText={runTrust} />
             </Card>
           )}
         </div>
@@ -107,6 +113,7 @@ export function ReleaseVerifyPage() {
                 disabled={!hashed || !vkey.trim()}
                 onClick={() => {
                   setRunKey(vkey);
+                  setRunTrust(trustText);
                   setRun((n) => n + 1);
                   remember(vkey);
                 }}
@@ -115,15 +122,26 @@ export function ReleaseVerifyPage() {
               </button>
             </div>
           </Card>
+          <Card title="Whose keys may sign">
+            <p className="trust-note">
+              Release signatures are checked against the trust file, which lists each signatory’s release keys, which are revoked, and the purl namespaces
+              each may sign. It is fetched from <strong>this server</strong> (<code>GET /api/v1/trust</code>) unless you paste one below — a server that lies
+              about its signatories could vouch for its own key, so for an independent check paste a trust file you obtained elsewhere.
+            </p>
+            <TrustField value={trustText} onChange={setTrustText} />
+          </Card>
           <Card title="What is checked">
             <ol className="steps">
               <li>The file’s SHA-256, computed here (files up to 2 GiB; WebCrypto cannot stream).</li>
               <li>Releases whose statements list that digest, found by the server’s search.</li>
               <li>For each: the logged statement’s own bytes list the digest, and those bytes are in the tree the log key signed.</li>
+              <li>
+                Its DSSE signature verifies with a key in the trust file that is not revoked and may sign every purl the statement names (Ed25519 or ECDSA
+                P-256, in WebCrypto).
+              </li>
             </ol>
             <p className="card-note card-note-flush">
-              Not checked here: the statement’s DSSE signature against the signatory’s registered key. <code>accord verify</code> does all of it offline
-              with the trust file.
+              Not checked here: witness cosignatures. <code>accord verify</code> does every check offline with the trust file.
             </p>
           </Card>
         </div>
@@ -177,9 +195,49 @@ function DropZone({ onFile, busy }: { onFile: (f: File) => void; busy: boolean }
   );
 }
 
-function Releases({ digest, vkey }: { digest: string; vkey: string }) {
+type TrustState = { status: 'loading' } | { status: 'ok'; trust: Trust; source: 'server' | 'pasted' } | { status: 'error'; message: string; source: 'server' | 'pasted' };
+
+function TrustField({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+  const id = useId();
+  return (
+    <details className="trust-paste" open={value.trim() !== ''}>
+      <summary>Paste a trust file instead</summary>
+      <div className="field">
+        <label htmlFor={id} className="field-label">
+          Trust file (JSON)
+        </label>
+        <textarea
+          id={id}
+          className="input textarea mono trust-input"
+          rows={5}
+          value={value}
+          spellCheck={false}
+          placeholder='{"type": "accord-trust", "version": 1, …}'
+          onChange={(e) => onChange(e.target.value)}
+        />
+        <div className="field-hint">Used for the next check instead of this server’s; e.g. a pinned <code>accord trust export</code> file.</div>
+      </div>
+    </details>
+  );
+}
+
+function Releases({ digest, vkey, trustText }: { digest: string; vkey: string; trustText: string }) {
   const [items, setItems] = useState<Item[] | null>(null);
   const [error, setError] = useState<Problem | null>(null);
+  const [trust, setTrust] = useState<TrustState>({ status: 'loading' });
+  useEffect(() => {
+    const ctrl = new AbortController();
+    const source = trustText.trim() ? 'pasted' : 'server';
+    (source === 'pasted' ? Promise.resolve(trustText) : fetchTrustText(ctrl.signal))
+      .then(parseTrust)
+      .then((t) => {
+        if (!ctrl.signal.aborted) setTrust({ status: 'ok', trust: t, source });
+      })
+      .catch((err: unknown) => {
+        if (!ctrl.signal.aborted) setTrust({ status: 'error', message: err instanceof Error ? err.message : String(err), source });
+      });
+    return () => ctrl.abort();
+  }, [trustText]);
   useEffect(() => {
     const ctrl = new AbortController();
     api<ReleaseSearchPage>(`/api/v1/releases${query({ digest, limit: 20 })}`, { signal: ctrl.signal })
@@ -209,8 +267,16 @@ function Releases({ digest, vkey }: { digest: string; vkey: string }) {
           signed log.
         </Alert>
       )}
-      {items.map((r) => (
-        <ReleaseCheck key={r.index} record={r} digest={digest} vkey={vkey} />
+      <p className="muted small" data-testid="trust-source">
+        {trust.status === 'loading'
+          ? 'Loading the trust file…'
+          : trust.source === 'pasted'
+            ? `Signatures checked against the trust file you pasted${trust.status === 'ok' ? ` (${trust.trust.keys.length} keys)` : ''}.`
+            : `Signatures checked against the trust file fetched from this server${trust.status === 'ok' ? ` (${trust.trust.keys.length} keys)` : ''}.`}
+      </p>
+      {trust.status === 'loading' && <Loading label="Loading the trust file…" />}
+      {trust.status !== 'loading' && items.map((r) => (
+        <ReleaseCheck key={r.index} record={r} digest={digest} vkey={vkey} trust={trust} />
       ))}
     </div>
   );
@@ -218,11 +284,11 @@ function Releases({ digest, vkey }: { digest: string; vkey: string }) {
 
 type Check =
   | { status: 'running' }
-  | { status: 'done'; release: ReleaseEntry; listed: string[]; report: InclusionReport | null }
+  | { status: 'done'; release: ReleaseEntry; listed: string[]; report: InclusionReport | null; signer: SignerCheck | null }
   | { status: 'error'; message: string; problem?: Problem };
 
 /** One release: what its logged statement says, and whether that statement is in the signed log. */
-function ReleaseCheck({ record, digest, vkey }: { record: Item; digest: string; vkey: string }) {
+function ReleaseCheck({ record, digest, vkey, trust }: { record: Item; digest: string; vkey: string; trust: TrustState }) {
   const [check, setCheck] = useState<Check>({ status: 'running' });
   useEffect(() => {
     let live = true;
@@ -233,27 +299,36 @@ function ReleaseCheck({ record, digest, vkey }: { record: Item; digest: string; 
       const release = parseReleaseEntry(data);
       const listed = subjectsWithDigest(release, digest).map((s) => s.name ?? s.uri ?? 'unnamed');
       const report = vkey.trim() ? await checkEntryInclusion(record.index, data, vkey) : null;
-      if (live) setCheck({ status: 'done', release, listed, report });
+      // The signature is checked over the same bytes the inclusion proof covers.
+      const signer: SignerCheck | null =
+        trust.status === 'loading'
+          ? null
+          : trust.status === 'error'
+            ? { ok: false, code: 'TRUST_INVALID', message: `not checked: ${trust.message}` }
+            : await checkSigner(parseDsseEnvelope(data), release.purls, trust.trust);
+      if (live) setCheck({ status: 'done', release, listed, report, signer });
     })().catch((err: unknown) => {
       if (live) setCheck({ status: 'error', message: err instanceof Error ? err.message : String(err), problem: err instanceof VerifyError ? undefined : toProblem(err) });
     });
     return () => {
       live = false;
     };
-  }, [record.index, digest, vkey]);
+  }, [record.index, digest, vkey, trust]);
 
   const verdict =
-    check.status === 'running'
+    check.status === 'running' || (check.status === 'done' && check.signer === null)
       ? { tone: 'gray', text: 'Checking…' }
       : check.status === 'error'
         ? { tone: 'red', text: '✗ Could not check' }
         : check.listed.length === 0
           ? { tone: 'red', text: '✗ Statement does not list this file' }
-          : !check.report
-            ? { tone: 'amber', text: 'Listed · inclusion not checked (no key)' }
-            : check.report.ok
-              ? { tone: 'green', text: '✓ Listed and in the signed log' }
-              : { tone: 'red', text: '✗ Inclusion does not verify' };
+          : !check.signer?.ok
+            ? { tone: 'red', text: '✗ Signature not accepted' }
+            : !check.report
+              ? { tone: 'amber', text: 'Listed and signed · inclusion not checked (no key)' }
+              : check.report.ok
+                ? { tone: 'green', text: '✓ Signed, listed and in the signed log' }
+                : { tone: 'red', text: '✗ Inclusion does not verify' };
 
   return (
     <section className={`release-check release-${verdict.tone}`} data-testid="release-check" aria-label={`Release in entry ${record.index}`}>
@@ -290,6 +365,24 @@ function ReleaseCheck({ record, digest, vkey }: { record: Item; digest: string; 
               ))}
             </tbody>
           </table>
+          {check.signer && (
+            <ol className="verify-steps release-signature" aria-label="Signature check">
+              <li className={`verify-step step-${check.signer.ok ? 'ok' : 'failed'}`} data-step="dsse-signature" data-status={check.signer.ok ? 'ok' : 'failed'} data-code={check.signer.code}>
+                <span className="step-icon" aria-hidden="true">
+                  {check.signer.ok ? '✓' : '✗'}
+                </span>
+                <div className="step-body">
+                  <div className="step-label">
+                    Signature by a trusted, unrevoked key allowed for the package
+                    <span className="sr-only"> — {check.signer.ok ? 'ok' : 'failed'}</span>
+                  </div>
+                  <div className="step-detail" data-testid="signature-detail">
+                    signature: {check.signer.message}
+                  </div>
+                </div>
+              </li>
+            </ol>
+          )}
           {check.report && (
             <details className="release-steps" open={!check.report.ok}>
               <summary>Inclusion check ({check.report.steps.filter((s) => s.status === 'ok').length} of {check.report.steps.length} passed)</summary>

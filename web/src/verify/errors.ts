@@ -11,6 +11,11 @@ export type VerifyErrorCode =
   | 'SIZE_MISMATCH'
   | 'FILE_TOO_LARGE'
   | 'STATEMENT_INVALID'
+  | 'ENVELOPE_MALFORMED'
+  | 'TRUST_INVALID'
+  | 'KEY_UNKNOWN'
+  | 'KEY_REVOKED'
+  | 'PURL_NOT_ALLOWED'
   | 'CRYPTO_UNAVAILABLE';
 
 export class VerifyError extends Error {
