@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AccordError } from './errors.js';
 
 export type DataDirErrorCode = 'DATA_DIR_NOT_INITIALISED' | 'DATA_DIR_ALREADY_INITIALISED' | 'DATA_DIR_INVALID';
@@ -21,7 +21,7 @@ export const paths = (dir: string) => ({
   sqlite: join(dir, 'accord.db'),
 });
 
-/** Writes a file durably and atomically: temp file (O_EXCL, `mode`), fsync, rename. */
+/** Writes a file durably and atomically: temp file (O_EXCL, `mode`), fsync, rename, fsync of the directory. */
 export function writeFileAtomic(path: string, contents: string, mode: number): void {
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   const fd = openSync(tmp, 'wx', mode);
@@ -32,6 +32,13 @@ export function writeFileAtomic(path: string, contents: string, mode: number): v
     closeSync(fd);
   }
   renameSync(tmp, path);
+  // The rename is durable only once the directory entry is: fsync the directory too.
+  const dirFd = openSync(dirname(path), 'r');
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
+  }
 }
 
 /**
