@@ -12,45 +12,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { api, cli, cliJson, ensureBuilt, startServer, tempDir, type Server } from './helpers.js';
+import { PG_URL, pgAvailability, withClient } from '../store/pg-harness.js';
 
-const PG_URL = process.env.ACCORD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== '') u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}
-
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
-/** Why PostgreSQL cannot be used, or false when it can. */
-async function unavailable(): Promise<string | false> {
-  try {
-    await withClient(PG_URL, (c) => c.query('SELECT 1'));
-    return false;
-  } catch (err) {
-    return `PostgreSQL is not reachable at ${redact(PG_URL)} (set ACCORD_TEST_PG_URL): ${(err as Error).message}`;
-  }
-}
-
-const skip = await unavailable();
-if (skip !== false && process.env.CI === 'true') {
-  test('PostgreSQL is reachable (required when CI=true)', () => assert.fail(skip));
-}
+const skip = await pgAvailability();
 
 /** Row counts of every table in the database's current schema: a cheap "nothing changed" fingerprint. */
 async function rowCounts(url: string): Promise<Record<string, number>> {

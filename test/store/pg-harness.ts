@@ -20,8 +20,9 @@ export function redact(url: string): string {
   }
 }
 
-async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5_000 });
+/** Runs `fn` with a fresh connection to `url` (the test server by default), closing it afterwards. */
+export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
     return await fn(client);
@@ -33,7 +34,7 @@ async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 /** Why PostgreSQL cannot be used, or null when it can. */
 async function probe(): Promise<string | null> {
   try {
-    await withAdmin((c) => c.query('SELECT 1'));
+    await withClient(PG_URL, (c) => c.query('SELECT 1'));
     return null;
   } catch (err) {
     return `PostgreSQL is not reachable at ${redact(PG_URL)} (set ACCORD_TEST_PG_URL): ${(err as Error).message}`;
@@ -67,12 +68,12 @@ export interface TestDatabase {
 /** Creates an empty database with a random name on the test server. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `accord_t_${randomBytes(6).toString('hex')}`;
-  await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
+  await withClient(PG_URL, (c) => c.query(`CREATE DATABASE ${name}`));
   const u = new URL(PG_URL);
   u.pathname = `/${name}`;
   return {
     url: u.toString(),
-    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () => withClient(PG_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }
 
@@ -83,15 +84,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
  */
 export async function createTestSchema(db: TestDatabase): Promise<TestDatabase & { schema: string }> {
   const name = `t_${randomBytes(6).toString('hex')}`;
-  const run = async (statement: string) => {
-    const client = new pg.Client({ connectionString: db.url, connectionTimeoutMillis: 5_000 });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
+  const run = (statement: string) => withClient(db.url, (c) => c.query(statement)).then(() => undefined);
   await run(`CREATE SCHEMA ${name}`);
   return {
     schema: name,
