@@ -11,47 +11,20 @@ import { parsePurl, parsePurlScope } from '../../src/release/purl.js';
 import { parseStatement, statementFromEnvelope } from '../../src/release/statement.js';
 import { parseTrustFile } from '../../src/release/trust.js';
 import { verifyRelease } from '../../src/release/verify.js';
-import { prng } from '../unit/ledger/support.js';
+import { prng, textMutator } from '../unit/ledger/support.js';
 import { MemoryLog, newKey, releaseEnvelope, trustFor } from './support.js';
 
 const PIECES = ['"', '\\', '\\u', '\\ud800', '{', '}', '[', ']', ',', ':', '=', '==', '+', '/', '-', '_', 'A', '0', '1e999', 'null', '"__proto__"', '\u0000', '\ud800', 'é', '\ufeff', ' ', '\n', '%', '%2F', '@', '?', '#', 'pkg:', '*'];
 
-function mutator(seed: number) {
-  const rng = prng(seed);
-  return (text: string): string | Uint8Array => {
-    if (rng.int(10) === 0) {
-      const bytes = Buffer.from(text, 'utf8');
-      for (let k = 0, n = 1 + rng.int(3); k < n && bytes.length > 0; k++) bytes[rng.int(bytes.length)] = rng.int(256);
-      return bytes;
-    }
-    for (let k = 0, n = 1 + rng.int(3); k < n; k++) {
-      const at = rng.int(text.length + 1);
-      switch (rng.int(6)) {
-        case 0:
-          text = text.slice(0, at) + rng.pick(PIECES) + text.slice(at);
-          break;
-        case 1:
-          text = text.slice(0, at) + text.slice(at + 1 + rng.int(8));
-          break;
-        case 2:
-          text = text.slice(0, at) + String.fromCharCode(text.charCodeAt(at) ^ (1 << rng.int(7))) + text.slice(at + 1);
-          break;
-        case 3:
-          text = text.slice(0, at);
-          break;
-        case 4: {
-          // Duplicate a slice elsewhere (duplicate members, repeated fields).
-          const from = rng.int(text.length);
-          text = text.slice(0, at) + text.slice(from, from + 1 + rng.int(40)) + text.slice(at);
-          break;
-        }
-        default:
-          text = text.slice(0, at) + rng.pick(PIECES) + text.slice(at + 1);
-      }
-    }
-    return text;
-  };
-}
+const mutator = (seed: number) =>
+  textMutator(seed, PIECES, [
+    // Duplicate a slice elsewhere (duplicate members, repeated fields).
+    (t, at, rng) => {
+      const from = rng.int(t.length);
+      return t.slice(0, at) + t.slice(from, from + 1 + rng.int(40)) + t.slice(at);
+    },
+    (t, at, rng) => t.slice(0, at) + rng.pick(PIECES) + t.slice(at + 1),
+  ]);
 
 function onlyTyped(fn: () => unknown, codes: readonly string[], input: unknown): void {
   try {

@@ -8,55 +8,29 @@ import { after, describe, it } from 'node:test';
 import { join } from 'node:path';
 import { buildWitnessApp } from '../../src/witness/app.js';
 import { initWitnessDir, openWitnessDir } from '../../src/witness/witness-dir.js';
-import { prng } from '../unit/ledger/support.js';
+import { textMutator } from '../unit/ledger/support.js';
 import { cosigner, MemoryWitnessStore, tempDir, TestLog } from './support.js';
 
 const PIECES = ['\n', '\n\n', ' ', 'old ', 'old 0\n', '0', '9', '\u2014', '\u2014 ', '=', '+', '/', 'A', '\r', '\t', '\u0000', '\ud800', 'é', '\ufeff'];
 
-function mutator(seed: number) {
-  const rng = prng(seed);
-  return (text: string): string | Buffer => {
-    if (rng.int(10) === 0) {
-      // Byte-level damage, which also makes invalid UTF-8.
-      const bytes = Buffer.from(text, 'utf8');
-      for (let k = 0, n = 1 + rng.int(3); k < n && bytes.length > 0; k++) bytes[rng.int(bytes.length)] = rng.int(256);
-      return bytes;
-    }
-    for (let k = 0, n = 1 + rng.int(3); k < n; k++) {
-      const at = rng.int(text.length + 1);
-      switch (rng.int(7)) {
-        case 0:
-          text = text.slice(0, at) + rng.pick(PIECES) + text.slice(at);
-          break;
-        case 1:
-          text = text.slice(0, at) + text.slice(at + 1 + rng.int(8));
-          break;
-        case 2:
-          text = text.slice(0, at) + String.fromCharCode(text.charCodeAt(at) ^ (1 << rng.int(8))) + text.slice(at + 1);
-          break;
-        case 3:
-          text = text.slice(0, at);
-          break;
-        case 4: {
-          const lines = text.split('\n');
-          const i = rng.int(lines.length);
-          const j = rng.int(lines.length);
-          [lines[i], lines[j]] = [lines[j]!, lines[i]!];
-          text = lines.join('\n');
-          break;
-        }
-        case 5: {
-          const end = Math.min(text.length, at + rng.int(60));
-          text = text.slice(0, end) + text.slice(at, end) + text.slice(end);
-          break;
-        }
-        default:
-          text = text.replace(/[0-9]/, () => String(rng.int(10)));
-      }
-    }
-    return text;
-  };
-}
+const mutator = (seed: number) =>
+  textMutator(seed, PIECES, [
+    // Swap two lines (out-of-order proof lines, signature before the text).
+    (t, _at, rng) => {
+      const lines = t.split('\n');
+      const i = rng.int(lines.length);
+      const j = rng.int(lines.length);
+      [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+      return lines.join('\n');
+    },
+    // Repeat a run (duplicate lines, doubled signatures).
+    (t, at, rng) => {
+      const end = Math.min(t.length, at + rng.int(60));
+      return t.slice(0, end) + t.slice(at, end) + t.slice(end);
+    },
+    // Change a digit (sizes, key ids).
+    (t, _at, rng) => t.replace(/[0-9]/, () => String(rng.int(10))),
+  ]);
 
 describe('hostile add-checkpoint bodies', () => {
   const tmp = tempDir('accord-witness-fuzz-');

@@ -101,3 +101,31 @@ export function readReferenceTiles(): Map<string, Uint8Array> {
   walk('tile');
   return out;
 }
+
+type Rng = ReturnType<typeof prng>;
+
+/**
+ * A seeded mutator of text inputs for fuzz tests: one time in ten it damages
+ * random bytes (which also makes invalid UTF-8); otherwise it applies one to
+ * three edits — insert one of `pieces`, delete a run, flip a bit, truncate, or
+ * one of the caller's own `extra` edits (format-aware damage).
+ */
+export function textMutator(seed: number, pieces: readonly string[], extra: readonly ((text: string, at: number, rng: Rng) => string)[] = []) {
+  const rng = prng(seed);
+  const basic: ((text: string, at: number) => string)[] = [
+    (t, at) => t.slice(0, at) + rng.pick(pieces) + t.slice(at),
+    (t, at) => t.slice(0, at) + t.slice(at + 1 + rng.int(8)),
+    (t, at) => t.slice(0, at) + String.fromCharCode(t.charCodeAt(at) ^ (1 << rng.int(8))) + t.slice(at + 1),
+    (t, at) => t.slice(0, at),
+  ];
+  const edits = [...basic, ...extra.map((f) => (t: string, at: number) => f(t, at, rng))];
+  return (text: string): string | Buffer => {
+    if (rng.int(10) === 0) {
+      const bytes = Buffer.from(text, 'utf8');
+      for (let k = 0, n = 1 + rng.int(3); k < n && bytes.length > 0; k++) bytes[rng.int(bytes.length)] = rng.int(256);
+      return bytes;
+    }
+    for (let k = 0, n = 1 + rng.int(3); k < n; k++) text = rng.pick(edits)(text, rng.int(text.length + 1));
+    return text;
+  };
+}
