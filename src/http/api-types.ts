@@ -3,7 +3,7 @@
  * console imports for API shapes (CONVENTIONS.md §12), instead of inferring them
  * from the route chain. Type-only on purpose — it must add nothing at run time
  * and must not pull server code (node:crypto, Fastify, Kysely) into the browser
- * build, so it imports from `registry/types.ts` and `registry/voting.ts` only,
+ * build, so it imports types from `registry/types.ts`, `registry/voting.ts` and `registry/progress.ts` only,
  * both free of runtime dependencies.
  *
  * Response envelopes are spelled out here rather than re-exported from the
@@ -134,18 +134,8 @@ export interface CreatedToken {
   token_info: TokenInfo;
 }
 
-/** GET /api/v1/progress */
-export interface ProgressSummary {
-  year: number;
-  as_of: string;
-  members: number;
-  new_members: number;
-  with_cvd_policy: number;
-  with_security_txt: number;
-  by_sector: Record<string, number>;
-  by_size_band: Record<string, number>;
-  pledges: { slug: string; title: string; endorsements: number }[];
-}
+/** GET /api/v1/progress (progress.ts imports no runtime dependency, so the type is shared, not copied). */
+export type { ProgressSummary } from '../registry/progress.js';
 
 /** GET /api/v1/audit: newest first; `next` is the id to pass as `before`. */
 export interface AuditPage {
