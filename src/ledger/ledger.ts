@@ -271,7 +271,8 @@ export class Ledger {
       };
       const deadline = setTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new LedgerError('LOG_RANGE_INVALID', `entry ${index} is not integrated yet`));
+        // The entry is durable; only its checkpoint is late (sequencer down or saturated): a retryable 503, not a client error.
+        reject(new BackPressureError(`Entry ${index} is logged but not yet in a checkpoint; retry shortly.`, 2));
       }, timeoutMs);
       this.waiters.add(waiter);
       this.waiterPoll ??= setInterval(() => {

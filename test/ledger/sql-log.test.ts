@@ -147,3 +147,19 @@ for (const b of await backends()) {
     });
   });
 }
+
+describe('waiting for a checkpoint', () => {
+  it('times out with a retryable BACK_PRESSURE when no sequencer integrates', async () => {
+    const store = await openSqliteStore(':memory:');
+    try {
+      const l = new Ledger(store.log, { origin: ORIGIN, signer, now: () => new Date() });
+      // Another node holds the lease and never integrates.
+      await l.currentState();
+      assert.equal(await store.log.acquireLease('someone-else', new Date().toISOString(), new Date(Date.now() + 60_000).toISOString()), true);
+      const index = await l.append('test', entry(1));
+      await assert.rejects(l.waitForIndex(index, 300), (e: unknown) => (e as { code?: string }).code === 'BACK_PRESSURE');
+    } finally {
+      await store.close();
+    }
+  });
+});
