@@ -7,6 +7,7 @@ import { registerApplicationCommands } from './cli/commands/applications.js';
 import { registerLogCommands } from './cli/commands/log.js';
 import { registerWitnessCommands } from './cli/commands/witness.js';
 import { registerReleaseCommands } from './cli/commands/release.js';
+import { registerIntelCommands } from './cli/commands/intel.js';
 
 /** Builds the `accord` command tree (exported for tests). */
 export function buildProgram(): Command {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerLogCommands(program);
   registerWitnessCommands(program);
   registerReleaseCommands(program);
+  registerIntelCommands(program);
   return program;
 }
 

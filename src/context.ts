@@ -16,6 +16,9 @@ import { systemClock, type Clock } from './registry/clock.js';
 import type { RegistryDeps } from './registry/deps.js';
 import { MemberService } from './registry/member-service.js';
 import { OrgService } from './registry/org-service.js';
+import { IntelService, DEFAULT_GRANTS } from './intel/service.js';
+import { intelLedgerFeed } from './intel/ledger-feed.js';
+import type { IntelStore, Recipient } from './intel/ports.js';
 import { openPostgresStore } from './store/postgres/open.js';
 import { openSqliteStore } from './store/sqlite/open.js';
 import type { Store } from './store/store.js';
@@ -33,6 +36,7 @@ export interface Context {
   applications: ApplicationService;
   log: { origin: string; vkey: string; signer: NoteSigner };
   ledger: Ledger;
+  intel: IntelService;
   /** Brings the release search index up to the published log (also run by the sequencer). */
   indexReleases(): Promise<void>;
   /** The log's trust policy: its key, the configured witnesses and the quorum. */
@@ -90,6 +94,10 @@ export async function createContext(config: Config, options: ContextOptions = {}
   feeds.push(registryLedgerFeed(store.registry, (kind, data, key) => ledger.append(kind, data, key)));
   const indexReleases = releaseIndexFeed(store.log, store.releases);
   feeds.push(indexReleases);
+  const intel = buildIntel(store, clock, loggers);
+  feeds.push(intelLedgerFeed(store.intel, (kind, data, key) => ledger.append(kind, data, key)));
+  await ensureIntelDefaults(store.intel, clock);
+  await intel.recoverStatuses();
   await ledger.start();
   return {
     config,
@@ -100,6 +108,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
     log: { origin: manifest.log_origin, vkey: verifierKey(signer.name, signer.publicKey), signer },
     manifest,
     ledger,
+    intel,
     indexReleases,
     logPolicy: async () => ({
       logVkey: verifierKey(signer.name, signer.publicKey),
@@ -107,6 +116,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       quorum: (await store.registry.getSetting<number>(QUORUM_SETTING)) ?? 0,
     }),
     async close() {
+      await intel.drain();
       await ledger.stop();
       await store.close();
     },
@@ -119,4 +129,55 @@ export const QUORUM_SETTING = 'log.quorum';
 
 export async function configuredWitnesses(registry: RegistryStore): Promise<WitnessConfig[]> {
   return (await registry.getSetting<WitnessConfig[]>(WITNESSES_SETTING)) ?? [];
+}
+
+/** The intel service with recipients resolved against the registry and sharing groups. */
+export function buildIntel(store: Store, clock: Clock, loggers: Loggers): IntelService {
+  const log = loggers.root.child({ subsystem: 'intel' });
+  return new IntelService({
+    store: store.intel,
+    clock,
+    onError: (err) => log.error({ err }, 'intel ingestion failed'),
+    async resolveRecipient(ref): Promise<Recipient | null> {
+      const colon = ref.indexOf(':');
+      const kind = ref.slice(0, colon);
+      const value = ref.slice(colon + 1);
+      if (colon < 1 || value === '') return null;
+      if (kind === 'org') {
+        const org = await store.registry.getOrgBySlug(value);
+        return org ? `org:${org.id}` : null;
+      }
+      if (kind === 'org-id') return (await store.registry.getOrg(value)) ? `org:${value}` : null;
+      if (kind === 'group') {
+        const g = await store.intel.getGroup(value);
+        return g ? `group:${g.id}` : null;
+      }
+      if (kind === 'user') {
+        const u = await store.registry.getUserByEmail(value.toLowerCase());
+        return u ? `user:${u.id}` : null;
+      }
+      return null;
+    },
+  });
+}
+
+/** The API root and collection every fresh server has (TAXII clients work at once with the admin token). */
+export const DEFAULT_API_ROOT = 'api';
+export const DEFAULT_COLLECTION_ID = 'adbe4e0f-c0f4-43bd-8431-33a04e3c7c94';
+
+export async function ensureIntelDefaults(intel: IntelStore, clock: Clock): Promise<void> {
+  if ((await intel.listApiRoots()).length > 0) return;
+  const now = clock.now().toISOString();
+  await intel.putApiRoot({ id: DEFAULT_API_ROOT, title: 'Accord', description: 'Threat intelligence of the coalition', max_content_length: 10 * 1024 * 1024, created_at: now });
+  await intel.putCollection({
+    id: DEFAULT_COLLECTION_ID,
+    api_root: DEFAULT_API_ROOT,
+    title: 'Shared intelligence',
+    description: 'Every signatory may read; every role but viewer may write. TLP 2.0 is enforced per object; unmarked objects are TLP:AMBER.',
+    alias: 'shared',
+    default_tlp: 'AMBER',
+    public_read: true,
+    grants: [...DEFAULT_GRANTS],
+    created_at: now,
+  });
 }

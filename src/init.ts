@@ -10,6 +10,7 @@ import { bootstrap } from './registry/bootstrap.js';
 import { systemClock, type Clock } from './registry/clock.js';
 import { seedDemo, type DemoSummary } from './demo.js';
 import { publishDemoRelease, type DemoRelease } from './demo-release.js';
+import { publishDemoIntel, type DemoIntel } from './demo-intel.js';
 import { ConfigError } from './config/config.js';
 import { isStrongEnoughToken } from './registry/secrets.js';
 
@@ -30,7 +31,7 @@ export interface InitResult {
   admin_token: string;
   log_origin: string;
   log_vkey: string;
-  demo?: DemoSummary & { release?: DemoRelease };
+  demo?: DemoSummary & { release?: DemoRelease; intel?: DemoIntel };
 }
 
 /**
@@ -100,6 +101,7 @@ export async function initDataDir(config: Config, options: InitOptions = {}): Pr
       try {
         const northwind = demo.tokens.find((t) => t.org === 'demo-northwind' && t.role === 'org-admin')!;
         (demo as DemoSummary & { release?: DemoRelease }).release = await publishDemoRelease(ctx, northwind.token, northwind.org);
+        (demo as DemoSummary & { intel?: DemoIntel }).intel = await publishDemoIntel(ctx, demo.tokens);
       } finally {
         await ctx.close();
       }

@@ -19,6 +19,8 @@ import { registerAdminRoutes } from './routes/admin.js';
 import { registerLogRoutes } from './routes/log.js';
 import { registerReleaseRoutes } from './routes/releases.js';
 import { registerWebRoutes } from './routes/web.js';
+import { registerTaxiiRoutes, taxiiError } from './routes/taxii.js';
+import { registerIntelRoutes } from './routes/intel.js';
 
 type AjvInstance = Ajv;
 // ajv-formats is CommonJS; under NodeNext its default export is the module object.
@@ -126,7 +128,7 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   });
 
   const limiter = new FailureLimiter(ctx.config.limits.authFailuresPer15Min, 15 * 60_000);
-  app.addHook('onRequest', authHook(ctx, limiter, (req, reply, err) => sendProblem(req, reply, mapError(err))));
+  app.addHook('onRequest', authHook(ctx, limiter, (req, reply, err) => (req.url.startsWith('/taxii2/') || req.url === '/taxii2' ? taxiiError(req, reply, err) : sendProblem(req, reply, mapError(err)))));
 
   registerHealthRoutes(app, ctx);
   registerPublicRoutes(app, ctx);
@@ -136,6 +138,8 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   registerAdminRoutes(app, ctx);
   registerLogRoutes(app, ctx);
   registerReleaseRoutes(app, ctx);
+  registerIntelRoutes(app, ctx);
+  await registerTaxiiRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerWebRoutes(app, options.webRoot ?? null);
   return app;

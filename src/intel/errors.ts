@@ -15,7 +15,23 @@ export type IntelErrorCode =
   /** A pattern exceeds the parser's length or nesting limit. */
   | 'PATTERN_TOO_COMPLEX'
   /** A TLP level name or marking-definition id that Accord does not know. */
-  | 'TLP_UNKNOWN';
+  | 'TLP_UNKNOWN'
+  /** No such API root or collection (or the caller may not see it). */
+  | 'COLLECTION_NOT_FOUND'
+  /** No such object, or none of its versions is visible to the caller. */
+  | 'OBJECT_NOT_FOUND'
+  /** No such status resource (or it belongs to someone else, or expired after 24 hours and more). */
+  | 'STATUS_NOT_FOUND'
+  /** The caller's grants do not allow this on the collection, or the object is not theirs to change. */
+  | 'INTEL_FORBIDDEN'
+  /** No such sharing group. */
+  | 'GROUP_NOT_FOUND'
+  /** A sharing group slug already in use. */
+  | 'GROUP_SLUG_TAKEN'
+  /** A recipient named on an object (org, group or user) that does not exist. */
+  | 'RECIPIENT_UNKNOWN'
+  /** A collection whose id or alias is already in use, or a request that contradicts its state. */
+  | 'COLLECTION_CONFLICT';
 
 /** Errors of STIX validation, pattern parsing and TLP mapping. */
 export class IntelError<C extends IntelErrorCode = IntelErrorCode> extends AccordError<C> {}
@@ -27,4 +43,12 @@ export const INTEL_ERROR_CODES: readonly IntelErrorCode[] = [
   'PATTERN_INVALID',
   'PATTERN_TOO_COMPLEX',
   'TLP_UNKNOWN',
+  'COLLECTION_NOT_FOUND',
+  'OBJECT_NOT_FOUND',
+  'STATUS_NOT_FOUND',
+  'INTEL_FORBIDDEN',
+  'GROUP_NOT_FOUND',
+  'GROUP_SLUG_TAKEN',
+  'RECIPIENT_UNKNOWN',
+  'COLLECTION_CONFLICT',
 ];

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { RegistryStore } from '../registry/ports.js';
 import type { LogStore } from '../ledger/log-store.js';
 import type { ReleaseIndexStore } from '../release/index-store.js';
+import type { IntelStore } from '../intel/ports.js';
 import type { StoreCapabilities } from './sql/capabilities.js';
 
 /** Everything the services need from a database, one port per domain. */
@@ -10,6 +11,7 @@ export interface Store {
   readonly registry: RegistryStore;
   readonly log: LogStore;
   readonly releases: ReleaseIndexStore;
+  readonly intel: IntelStore;
   /** Throws if the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

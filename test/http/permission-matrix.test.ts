@@ -9,6 +9,8 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { applicationBody, demoToken, startHarness, type Harness } from './harness.js';
 import { publishableRelease } from '../release/support.js';
 import type { Principal, Role } from '../../src/registry/types.js';
+import { DEFAULT_COLLECTION_ID } from '../../src/context.js';
+import { tlpMarkingId } from '../../src/intel/tlp.js';
 
 const CALLERS = ['anonymous', 'admin', 'org-admin', 'analyst', 'psirt', 'viewer', 'other-org-admin'] as const;
 type Caller = (typeof CALLERS)[number];
@@ -36,6 +38,8 @@ interface Row {
   denied?: Partial<Record<Caller, number>>;
   /** Builds the concrete URL and body for one call, creating fresh resources so calls do not interfere. */
   prepare?: (env: Env, caller: Caller) => Promise<{ url: string; body?: unknown }>;
+  /** A TAXII 2.1 endpoint: called with TAXII media types, errors in the TAXII format. */
+  taxii?: boolean;
 }
 
 const T = 'demo-northwind';
@@ -69,6 +73,64 @@ async function freshViewer(env: Env): Promise<string> {
   const inv = await freshInvitation(env);
   const r = await env.h.call('POST', '/api/v1/invitations/accept', { body: { token: inv.token, name: 'Target' } });
   return r.json().user.id;
+}
+
+const COLLECTION = `/taxii2/api/collections/${DEFAULT_COLLECTION_ID}/`;
+const TAXII_MEDIA = 'application/taxii+json;version=2.1';
+/** Every role that may write to the default collection (not viewers), in either organisation. */
+const INTEL_WRITERS = new Set<Caller>(['admin', 'org-admin', 'analyst', 'psirt', 'other-org-admin']);
+
+function matrixIndicator(tlp: 'CLEAR' | 'GREEN' = 'GREEN'): Record<string, unknown> {
+  const now = new Date().toISOString();
+  return {
+    type: 'indicator',
+    spec_version: '2.1',
+    id: `indicator--${randomUUID()}`,
+    created: now,
+    modified: now,
+    pattern: "[ipv4-addr:value = '192.0.2.1']",
+    pattern_type: 'stix',
+    valid_from: now,
+    object_marking_refs: [tlpMarkingId(tlp)],
+  };
+}
+
+async function postAs(env: Env, token: string, objects: unknown[]): Promise<{ id: string }> {
+  const r = await env.h.call('POST', `${COLLECTION}objects/`, { token, headers: { accept: TAXII_MEDIA, 'content-type': TAXII_MEDIA }, payload: JSON.stringify({ objects }) });
+  assert.equal(r.statusCode, 202, r.body);
+  return r.json() as { id: string };
+}
+
+/** A TLP:CLEAR object anyone may read. */
+async function clearObject(env: Env): Promise<string> {
+  const o = matrixIndicator('CLEAR');
+  await postAs(env, env.tokens.analyst, [o]);
+  return o.id as string;
+}
+
+/** An object posted by the target organisation's analyst. */
+async function analystObject(env: Env): Promise<string> {
+  const o = matrixIndicator();
+  await postAs(env, env.tokens.analyst, [o]);
+  return o.id as string;
+}
+
+/** A status resource of the target organisation's analyst. */
+async function analystStatus(env: Env): Promise<string> {
+  return (await postAs(env, env.tokens.analyst, [matrixIndicator()])).id;
+}
+
+async function freshCollection(env: Env): Promise<string> {
+  const r = await env.h.call('POST', '/api/v1/intel/collections', { token: env.h.init.admin_token, body: { title: 'fresh' } });
+  return r.json().id as string;
+}
+
+/** A sharing group owned by the target organisation. */
+async function freshGroup(env: Env): Promise<string> {
+  const slug = `g-${randomUUID().slice(0, 8)}`;
+  const r = await env.h.call('POST', '/api/v1/intel/groups', { token: env.tokens['org-admin'], body: { slug, name: 'Fresh' } });
+  assert.equal(r.statusCode, 201, r.body);
+  return slug;
 }
 
 const ROWS: Row[] = [
@@ -283,6 +345,78 @@ const ROWS: Row[] = [
     prepare: async () => ({ url: '/api/v1/voting-rule', body: { sponsors_needed: 1, quorum: 0.5, majority: 0.5, voting_days: 14 } }),
   },
   { method: 'GET', route: '/api/v1/audit', allowed: ADMIN, ok: 200 },
+  // Intel (REST): reading is open to anyone (TLP filters what each caller sees); writing needs a writing role; collections belong to the secretariat, sharing groups to org-admins.
+  { method: 'GET', route: '/api/v1/intel/objects', allowed: EVERYONE, ok: 200 },
+  { method: 'GET', route: '/api/v1/intel/objects/:id', allowed: EVERYONE, ok: 200, prepare: async (env) => ({ url: `/api/v1/intel/objects/${await clearObject(env)}` }) },
+  {
+    method: 'POST',
+    route: '/api/v1/intel/objects/:id/sightings',
+    allowed: INTEL_WRITERS,
+    ok: 201,
+    prepare: async (env) => ({ url: `/api/v1/intel/objects/${await clearObject(env)}/sightings`, body: { count: 1, tlp: 'GREEN' } }),
+  },
+  { method: 'GET', route: '/api/v1/intel/activity', allowed: EVERYONE, ok: 200 },
+  { method: 'GET', route: '/api/v1/intel/export', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: '/api/v1/intel/export?format=csv' }) },
+  { method: 'GET', route: '/api/v1/intel/collections', allowed: EVERYONE, ok: 200 },
+  { method: 'POST', route: '/api/v1/intel/collections', allowed: ADMIN, ok: 201, prepare: async () => ({ url: '/api/v1/intel/collections', body: { title: 'matrix' } }) },
+  { method: 'PATCH', route: '/api/v1/intel/collections/:id', allowed: ADMIN, ok: 200, prepare: async (env) => ({ url: `/api/v1/intel/collections/${await freshCollection(env)}`, body: { title: 'renamed' } }) },
+  { method: 'DELETE', route: '/api/v1/intel/collections/:id', allowed: ADMIN, ok: 204, prepare: async (env) => ({ url: `/api/v1/intel/collections/${await freshCollection(env)}` }) },
+  {
+    method: 'POST',
+    route: '/api/v1/intel/collections/:id/bundles',
+    allowed: INTEL_WRITERS,
+    ok: 202,
+    prepare: async () => ({ url: `/api/v1/intel/collections/${DEFAULT_COLLECTION_ID}/bundles`, body: { type: 'bundle', id: `bundle--${randomUUID()}`, objects: [matrixIndicator()] } }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/intel/status/:id',
+    allowed: new Set<Caller>(['admin', 'analyst']),
+    ok: 200,
+    denied: { 'org-admin': 404, psirt: 404, viewer: 404, 'other-org-admin': 404 },
+    prepare: async (env) => ({ url: `/api/v1/intel/status/${await analystStatus(env)}` }),
+  },
+  { method: 'GET', route: '/api/v1/intel/groups', allowed: USERS, ok: 200 },
+  { method: 'POST', route: '/api/v1/intel/groups', allowed: new Set<Caller>(['admin', 'org-admin', 'other-org-admin']), ok: 201, prepare: async () => ({ url: '/api/v1/intel/groups', body: { slug: `g-${randomUUID().slice(0, 8)}`, name: 'Matrix group' } }) },
+  { method: 'GET', route: '/api/v1/intel/groups/:group', allowed: USERS, ok: 200, prepare: async (env) => ({ url: `/api/v1/intel/groups/${await freshGroup(env)}` }) },
+  { method: 'PATCH', route: '/api/v1/intel/groups/:group', allowed: new Set<Caller>(['org-admin']), ok: 200, prepare: async (env) => ({ url: `/api/v1/intel/groups/${await freshGroup(env)}`, body: { name: 'renamed' } }) },
+  { method: 'DELETE', route: '/api/v1/intel/groups/:group', allowed: new Set<Caller>(['org-admin']), ok: 204, prepare: async (env) => ({ url: `/api/v1/intel/groups/${await freshGroup(env)}` }) },
+  // TAXII 2.1: the same rules, in the TAXII error format.
+  { method: 'GET', route: '/taxii2/', allowed: EVERYONE, ok: 200, taxii: true },
+  { method: 'GET', route: '/taxii2', allowed: EVERYONE, ok: 200, taxii: true },
+  { method: 'GET', route: '/taxii2/:root/', allowed: EVERYONE, ok: 200, taxii: true, prepare: async () => ({ url: '/taxii2/api/' }) },
+  {
+    method: 'GET',
+    route: '/taxii2/:root/status/:status/',
+    allowed: new Set<Caller>(['admin', 'analyst']),
+    ok: 200,
+    taxii: true,
+    denied: { 'org-admin': 404, psirt: 404, viewer: 404, 'other-org-admin': 404 },
+    prepare: async (env) => ({ url: `/taxii2/api/status/${await analystStatus(env)}/` }),
+  },
+  { method: 'GET', route: '/taxii2/:root/collections/', allowed: EVERYONE, ok: 200, taxii: true, prepare: async () => ({ url: '/taxii2/api/collections/' }) },
+  { method: 'GET', route: '/taxii2/:root/collections/:collection/', allowed: EVERYONE, ok: 200, taxii: true, prepare: async () => ({ url: `${COLLECTION}` }) },
+  { method: 'GET', route: '/taxii2/:root/collections/:collection/objects/', allowed: EVERYONE, ok: 200, taxii: true, prepare: async () => ({ url: `${COLLECTION}objects/` }) },
+  {
+    method: 'POST',
+    route: '/taxii2/:root/collections/:collection/objects/',
+    allowed: INTEL_WRITERS,
+    ok: 202,
+    taxii: true,
+    prepare: async () => ({ url: `${COLLECTION}objects/`, body: { objects: [matrixIndicator()] } }),
+  },
+  { method: 'GET', route: '/taxii2/:root/collections/:collection/objects/:object/', allowed: EVERYONE, ok: 200, taxii: true, prepare: async (env) => ({ url: `${COLLECTION}objects/${await clearObject(env)}/` }) },
+  {
+    method: 'DELETE',
+    route: '/taxii2/:root/collections/:collection/objects/:object/',
+    // Writers of the author's organisation, and the secretariat.
+    allowed: new Set<Caller>(['admin', 'org-admin', 'analyst', 'psirt']),
+    ok: 200,
+    taxii: true,
+    prepare: async (env) => ({ url: `${COLLECTION}objects/${await analystObject(env)}/` }),
+  },
+  { method: 'GET', route: '/taxii2/:root/collections/:collection/objects/:object/versions/', allowed: EVERYONE, ok: 200, taxii: true, prepare: async (env) => ({ url: `${COLLECTION}objects/${await clearObject(env)}/versions/` }) },
+  { method: 'GET', route: '/taxii2/:root/collections/:collection/manifest/', allowed: EVERYONE, ok: 200, taxii: true, prepare: async () => ({ url: `${COLLECTION}manifest/` }) },
 ];
 
 /** Routes that belong to the bundled API browser (static assets), not to Accord's API. */
@@ -335,12 +469,18 @@ describe('permission matrix: every role × every endpoint', () => {
       for (const caller of CALLERS) {
         const { url, body } = row.prepare ? await row.prepare(env, caller) : { url: row.route, body: undefined };
         const token = caller === 'anonymous' ? null : env.tokens[caller];
-        const res = await env.h.call(row.method, url, { token, body });
+        const res = row.taxii
+          ? await env.h.call(row.method, url, {
+              token,
+              headers: { accept: TAXII_MEDIA, ...(body === undefined ? {} : { 'content-type': TAXII_MEDIA }) },
+              ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+            })
+          : await env.h.call(row.method, url, { token, body });
         const expected = row.allowed.has(caller) ? row.ok : caller === 'anonymous' ? 401 : (row.denied?.[caller] ?? 403);
         seen.push(`${caller}=${res.statusCode}`);
         assert.equal(res.statusCode, expected, `${caller}: ${row.method} ${url} → ${res.statusCode} ${res.body.slice(0, 200)}`);
         if (res.statusCode >= 400) {
-          assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+          assert.match(String(res.headers['content-type']), row.taxii ? /^application\/taxii\+json;version=2\.1$/ : /^application\/problem\+json/);
           if (res.statusCode === 401) assert.ok(res.headers['www-authenticate']);
         }
       }

@@ -5,6 +5,7 @@ import { openPostgresStore } from '../../src/store/postgres/open.js';
 import { postgresMigrations } from '../../src/store/postgres/migrations/index.js';
 import type { Store } from '../../src/store/store.js';
 import { runStoreContract } from './contract.js';
+import { makeApiRoot, makeCollection, makeVersion, runIntelStoreContract } from './intel-contract.js';
 import { at, makeOrg, makeUser } from './fixtures.js';
 import { createTestDatabase, createTestSchema, pgAvailability, withSettings, type TestDatabase } from './pg-harness.js';
 
@@ -34,12 +35,12 @@ describe('postgres', () => {
   });
 
   /** A store on a schema of its own; closing it drops the schema. */
-  async function newStore(): Promise<Store> {
+  async function newStore(options: { intelClock?: () => number } = {}): Promise<Store> {
     assert.ok(shared, 'the shared test database was not created');
     const schema = await createTestSchema(shared);
     let store: Store;
     try {
-      store = await openPostgresStore(schema.url, { poolSize: 2 });
+      store = await openPostgresStore(schema.url, { poolSize: 2, ...options });
     } catch (err) {
       await schema.drop();
       throw err;
@@ -49,6 +50,7 @@ describe('postgres', () => {
       registry: store.registry,
       log: store.log,
       releases: store.releases,
+      intel: store.intel,
       ping: () => store.ping(),
       async close() {
         try {
@@ -61,6 +63,62 @@ describe('postgres', () => {
   }
 
   runStoreContract({ name: 'postgres', newStore, skip });
+  runIntelStoreContract({ name: 'postgres', newStore, skip });
+
+  test('intel seqs from two stores on one database follow commit order: a polling reader misses none', { skip }, async () => {
+    assert.ok(shared, 'the shared test database was not created');
+    const schema = await createTestSchema(shared);
+    try {
+      // Clocks ten seconds apart: the store that runs behind must still hand out seqs after the other's.
+      const a = await openPostgresStore(schema.url, { poolSize: 4, intelClock: () => Date.now() * 1000 + 10_000_000 });
+      const b = await openPostgresStore(schema.url, { poolSize: 4, intelClock: () => Date.now() * 1000 - 10_000_000 });
+      try {
+        await a.intel.putApiRoot(makeApiRoot(1));
+        const collection = makeCollection(1);
+        await a.intel.putCollection(collection);
+        const written: number[] = [];
+        let writing = true;
+        const writer = async (store: Store, name: string) => {
+          for (let batch = 0; batch < 40; batch++) {
+            const rows = Array.from({ length: 1 + (batch % 7) }, (_, i) => makeVersion(`${name}-${batch}-${i}`));
+            const out = await store.intel.insertVersions(collection.id, rows);
+            for (const o of out) {
+              assert.equal(o.kind, 'added');
+              if (o.kind === 'added') written.push(o.seq);
+            }
+          }
+        };
+        const seen: number[] = [];
+        const reader = async () => {
+          let after = 0;
+          const viewer = { kind: 'user', userId: 'user-r', orgId: 'org-r', groupIds: [] } as const;
+          for (;;) {
+            const done = !writing;
+            const page = await b.intel.listObjects({ collection_id: collection.id, viewer, limit: 5, after, version: { kind: 'all' } });
+            for (const r of page.rows) {
+              assert.ok(r.seq > after);
+              seen.push(r.seq);
+              after = r.seq;
+            }
+            // after the writers finish, one more full pass that ends without `more`
+            if (done && !page.more) return;
+          }
+        };
+        const reading = reader();
+        // settle every writer before judging, so one failure is reported as itself, not as a closed pool
+        const writers = await Promise.allSettled([writer(a, 'a'), writer(b, 'b'), writer(a, 'c'), writer(b, 'd')]);
+        writing = false;
+        await reading;
+        for (const w of writers) if (w.status === 'rejected') throw w.reason;
+        assert.equal(new Set(written).size, written.length, 'seqs are unique');
+        assert.deepEqual(seen, [...written].sort((x, y) => x - y), 'the reader saw every row once, in seq order');
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    } finally {
+      await schema.drop();
+    }
+  });
 
   test('two stores opened at once on a new database both migrate and share data', { skip }, async () => {
     // a few rounds: the race is between the migrator's CREATE TABLE / lock-row steps

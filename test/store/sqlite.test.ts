@@ -7,10 +7,14 @@ import Database from 'better-sqlite3';
 import { openSqliteStore } from '../../src/store/sqlite/open.js';
 import { sqliteMigrations } from '../../src/store/sqlite/migrations/index.js';
 import { StoreError } from '../../src/store/errors.js';
+import type { NewIntelObjectVersion } from '../../src/intel/ports.js';
 import { runStoreContract } from './contract.js';
+import { makeApiRoot, makeCollection, makeVersion, runIntelStoreContract } from './intel-contract.js';
+import { objectPageSql, type PageShape } from '../../src/store/sqlite/intel-store.js';
 import { makeOrg, makeUser } from './fixtures.js';
 
 runStoreContract({ name: 'sqlite', newStore: () => openSqliteStore(':memory:') });
+runIntelStoreContract({ name: 'sqlite', newStore: (options) => openSqliteStore(':memory:', options) });
 
 /** A temporary directory, removed after `fn`. */
 async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
@@ -68,6 +72,65 @@ describe('sqlite file database', () => {
       }
       // same rows, same timestamps: nothing ran again
       assert.deepEqual(readMigrations(file), migrationsBefore);
+    });
+  });
+
+  test('object listings walk the (collection_id, seq) index, in order, without a sort', async () => {
+    await inTempDir(async (dir) => {
+      const file = join(dir, 'accord.db');
+      await (await openSqliteStore(file)).close();
+      const raw = new Database(file, { readonly: true });
+      try {
+        const shapes: PageShape[] = [];
+        for (const version of ['last', 'first', 'all'] as const) {
+          for (const principals of [null, 2, 5]) shapes.push({ version, versions: 0, ids: 0, types: 0, specVersions: 0, principals });
+        }
+        shapes.push({ version: 'exact', versions: 2, ids: 0, types: 3, specVersions: 1, principals: 3 });
+        for (const shape of shapes) {
+          const sql = objectPageSql(shape);
+          const params = (sql.match(/\?/g) ?? []).map(() => 'x');
+          const plan = (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+          assert.match(plan[0]!, /SEARCH o USING INDEX intel_objects_collection_seq \(collection_id=\? AND seq>\?\)/, `${JSON.stringify(shape)}: ${plan.join(' | ')}`);
+          assert.ok(!plan.some((d) => /TEMP B-TREE/.test(d)), `no sort: ${plan.join(' | ')}`);
+          if (shape.principals !== null) assert.ok(plan.some((d) => /SEARCH r USING PRIMARY KEY \(seq=\? AND principal=\?\)/.test(d)), plan.join(' | '));
+        }
+      } finally {
+        raw.close();
+      }
+    });
+  });
+
+  test('deleting intel objects and collections leaves no recipient or term rows behind', async () => {
+    await inTempDir(async (dir) => {
+      const file = join(dir, 'accord.db');
+      const store = await openSqliteStore(file);
+      const count = (table: string) => {
+        const raw = new Database(file, { readonly: true });
+        try {
+          return Number(raw.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
+        } finally {
+          raw.close();
+        }
+      };
+      try {
+        const s = store.intel;
+        await s.putApiRoot(makeApiRoot(1));
+        for (const n of [1, 2]) await s.putCollection(makeCollection(n));
+        const amber: Partial<NewIntelObjectVersion> = { tlp: 'AMBER', recipients: ['org:org-c', 'group:group-1'] };
+        await s.insertVersions(makeCollection(1).id, [makeVersion(1, amber), makeVersion(1, { ...amber, version: '2024-02-01T00:00:00Z' }), makeVersion(2, amber)]);
+        await s.insertVersions(makeCollection(2).id, [makeVersion(3, amber), makeVersion(4, { tlp: 'GREEN', recipients: ['org:org-c'] })]);
+        assert.equal(count('intel_recipients'), 8, 'AMBER rows name their recipients; GREEN ones need none');
+        assert.equal(count('intel_terms'), 10);
+        assert.equal(await s.deleteObject(makeCollection(1).id, makeVersion(1).stix_id), 2);
+        assert.equal(count('intel_recipients'), 4);
+        assert.equal(count('intel_terms'), 6);
+        assert.equal(await s.deleteCollection('root-1', makeCollection(2).id), true);
+        assert.equal(count('intel_recipients'), 2);
+        assert.equal(count('intel_terms'), 2);
+        assert.equal(count('intel_objects'), 1);
+      } finally {
+        await store.close();
+      }
     });
   });
 

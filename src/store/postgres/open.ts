@@ -6,6 +6,7 @@ import type { StoreCapabilities } from '../sql/capabilities.js';
 import { SqlRegistryStore } from '../sql/registry-store.js';
 import { SqlReleaseIndexStore } from '../sql/release-index-store.js';
 import { SqlLogStore } from '../sql/log-store.js';
+import { SqlIntelStore } from '../sql/intel-store.js';
 import { migrateToLatest } from '../sql/migrate.js';
 import { StoreError } from '../errors.js';
 import { postgresMigrations } from './migrations/index.js';
@@ -33,7 +34,14 @@ const types = {
 } as unknown as pg.CustomTypesConfig;
 
 /** Connects to PostgreSQL at `url`, migrating the schema (safe with several nodes starting at once). */
-export async function openPostgresStore(url: string, options: { poolSize?: number } = {}): Promise<Store> {
+export async function openPostgresStore(
+  url: string,
+  options: {
+    poolSize?: number;
+    /** The clock intel seqs start from, µs since the epoch (tests pass their own). */
+    intelClock?: () => number;
+  } = {},
+): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types, connectionTimeoutMillis: 10_000 });
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => {});
@@ -58,6 +66,7 @@ export async function openPostgresStore(url: string, options: { poolSize?: numbe
     registry: SqlRegistryStore.root(db, postgresCapabilities),
     releases: new SqlReleaseIndexStore(db),
     log: new SqlLogStore(db, postgresCapabilities),
+    intel: new SqlIntelStore(db, postgresCapabilities, options.intelClock),
     async ping() {
       await sql`SELECT 1`.execute(db);
     },

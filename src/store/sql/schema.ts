@@ -177,4 +177,87 @@ export interface DB {
     name: string;
     position: number;
   };
+  /** Intel (0004): text timestamps as they arrived; `version_key` orders versions bytewise; tlp is TLP_RANK. */
+  intel_api_roots: {
+    id: string;
+    title: string;
+    description: string | null;
+    max_content_length: number;
+    created_at: string;
+  };
+  intel_collections: {
+    id: string;
+    api_root: string;
+    title: string;
+    description: string | null;
+    alias: string | null;
+    default_tlp: string;
+    public_read: number;
+    /** CollectionGrant[] as JSON. */
+    grants: string;
+    created_at: string;
+  };
+  intel_groups: {
+    id: string;
+    slug: string;
+    name: string;
+    description: string | null;
+    owner_org_id: string;
+    created_at: string;
+    updated_at: string;
+  };
+  intel_group_members: {
+    group_id: string;
+    org_id: string;
+  };
+  intel_sequence: {
+    id: number;
+    last_seq: number;
+  };
+  intel_objects: {
+    seq: number;
+    collection_id: string;
+    stix_id: string;
+    type: string;
+    version: string;
+    version_key: string;
+    spec_version: string;
+    tlp: number;
+    author_org_id: string;
+    author_user_id: string;
+    /** Recipient[] as JSON. */
+    recipients: string;
+    revoked: number;
+    json: string;
+    salt: string | null;
+    log_index: number | null;
+    created: string;
+    is_latest: number;
+    is_first: number;
+  };
+  intel_recipients: {
+    seq: number;
+    principal: string;
+  };
+  intel_terms: {
+    term: string;
+    seq: number;
+  };
+  intel_statuses: {
+    id: string;
+    api_root: string;
+    collection_id: string;
+    status: string;
+    request_timestamp: string;
+    user_id: string;
+    total_count: number;
+    success_count: number;
+    failure_count: number;
+    pending_count: number;
+    /** StatusDetail[] as JSON, like the next two. */
+    successes: string;
+    failures: string;
+    pendings: string;
+    updated_at: string;
+  };
 }

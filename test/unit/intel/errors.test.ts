@@ -11,5 +11,19 @@ it('IntelError is a coded AccordError with name and cause', () => {
   assert.equal(e.code, 'PATTERN_INVALID');
   assert.equal(e.cause, cause);
   assert.deepEqual(e.details, { offset: 3 });
-  assert.deepEqual([...INTEL_ERROR_CODES].sort(), ['PATTERN_INVALID', 'PATTERN_TOO_COMPLEX', 'STIX_INVALID', 'STIX_TOO_LARGE', 'TLP_UNKNOWN']);
+  assert.deepEqual([...INTEL_ERROR_CODES].sort(), [
+    'COLLECTION_CONFLICT',
+    'COLLECTION_NOT_FOUND',
+    'GROUP_NOT_FOUND',
+    'GROUP_SLUG_TAKEN',
+    'INTEL_FORBIDDEN',
+    'OBJECT_NOT_FOUND',
+    'PATTERN_INVALID',
+    'PATTERN_TOO_COMPLEX',
+    'RECIPIENT_UNKNOWN',
+    'STATUS_NOT_FOUND',
+    'STIX_INVALID',
+    'STIX_TOO_LARGE',
+    'TLP_UNKNOWN',
+  ]);
 });

@@ -2,6 +2,7 @@ import type { Migration } from '../../store.js';
 import * as m0001 from './0001-registry.js';
 import * as m0002 from './0002-log.js';
 import * as m0003 from './0003-release-index.js';
+import * as m0004 from './0004-intel.js';
 
 /** PostgreSQL migrations, in order. */
-export const postgresMigrations: readonly Migration[] = [m0001, m0002, m0003];
+export const postgresMigrations: readonly Migration[] = [m0001, m0002, m0003, m0004];

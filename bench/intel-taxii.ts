@@ -1,0 +1,192 @@
+/**
+ * Benchmark: the TAXII 2.1 server on a real `accord serve`.
+ *  1. ingest: N STIX objects POSTed in envelopes of 1,000 mixed objects
+ *     (indicators with STIX patterns, observables, relationships; every TLP
+ *     level, some naming recipients), C concurrent clients, each waiting for its
+ *     status to complete; objects/s end to end (validation, pattern parsing, TLP,
+ *     storage, status).
+ *  2. page: 200 GET objects pages of 1,000 with `added_after` at random points,
+ *     as an analyst of another organisation (the TLP filter is in every query);
+ *     latency p50/p99 measured by the client, whole HTTP round trip.
+ *  3. pull: `accord intel pull` of the whole collection into a file, with the
+ *     peak RSS of the client and of the server.
+ * Embedded store by default; BENCH_PG=postgres://… runs it on PostgreSQL (a
+ * fresh database is created and dropped).
+ *   npm run build:server && node --import tsx bench/intel-taxii.ts [N] [clients]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { DEFAULT_COLLECTION_ID } from '../src/context.js';
+import { SHARING_EXTENSION_ID } from '../src/intel/service.js';
+import { deterministicScoId } from '../src/intel/stix/deterministic-id.js';
+import { TLP_LEVELS, tlpMarkingId } from '../src/intel/tlp.js';
+
+const N = Number(process.argv[2] ?? 1_000_000);
+const C = Number(process.argv[3] ?? 2);
+const TAXII = 'application/taxii+json;version=2.1';
+const dir = mkdtempSync(join(tmpdir(), 'accord-bench-taxii-'));
+const data = join(dir, 'data');
+const env: Record<string, string> = { ...(process.env as Record<string, string>), ACCORD_LOG_LEVEL: 'silent' };
+
+let dropDb: (() => Promise<void>) | undefined;
+if (process.env.BENCH_PG) {
+  const name = `accord_bench_${randomUUID().slice(0, 8)}`;
+  const admin = new pg.Client({ connectionString: process.env.BENCH_PG });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(process.env.BENCH_PG);
+  u.pathname = `/${name}`;
+  env.ACCORD_DATABASE_URL = u.toString();
+  dropDb = async () => {
+    const c = new pg.Client({ connectionString: process.env.BENCH_PG });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
+  };
+}
+
+const init = spawnSync(process.execPath, ['dist/cli.js', 'init', '--data', data, '--demo'], { encoding: 'utf8', env });
+if (init.status !== 0) throw new Error(init.stderr);
+const tokens = (JSON.parse(init.stdout) as { demo: { tokens: { org: string; role: string; token: string }[] } }).demo.tokens;
+const tokenOf = (org: string) => tokens.find((t) => t.org === org && t.role === 'analyst')!.token;
+const writer = tokenOf('demo-northwind');
+const reader = tokenOf('demo-contoso-cloud');
+
+const server = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), 'dist/cli.js', 'serve', '--data', data, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, ACCORD_LOG_LEVEL: 'warn' } });
+const url = await new Promise<string>((resolve, reject) => {
+  server.stderr.on('data', (b: Buffer) => {
+    const m = /serving (http:\/\/\S+)/.exec(b.toString());
+    if (m) resolve(m[1]!);
+  });
+  server.on('exit', () => reject(new Error('server exited')));
+});
+const objectsUrl = `${url}/taxii2/api/collections/${DEFAULT_COLLECTION_ID}/objects/`;
+
+/** A mixed envelope: 50% indicators, 30% observables, 20% relationships, TLP levels round-robin, 10% naming a recipient org. */
+function envelope(batch: number, size = 1000): string {
+  const objects: Record<string, unknown>[] = [];
+  const now = new Date().toISOString();
+  let lastIndicator = '';
+  for (let i = 0; i < size; i++) {
+    const n = batch * size + i;
+    const tlp = TLP_LEVELS[n % TLP_LEVELS.length]!;
+    const ip = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+    const marking = { object_marking_refs: [tlpMarkingId(tlp)] };
+    const share = n % 10 === 0 && (tlp === 'AMBER' || tlp === 'RED') ? { extensions: { [SHARING_EXTENSION_ID]: { extension_type: 'property-extension', recipients: ['org:demo-contoso-cloud'] } } } : {};
+    const kind = i % 10;
+    if (kind < 5) {
+      lastIndicator = `indicator--${randomUUID()}`;
+      objects.push({
+        type: 'indicator', spec_version: '2.1', id: lastIndicator, created: now, modified: now, name: `bench ${n}`,
+        pattern: n % 2 === 0 ? `[ipv4-addr:value = '${ip}']` : `[domain-name:value = 'h${n}.bench.example'] OR [url:value = 'http://h${n}.bench.example/x']`,
+        pattern_type: 'stix', valid_from: now, labels: ['bench'], ...marking, ...share,
+      });
+    } else if (kind < 8) {
+      const o: Record<string, unknown> = { type: 'ipv4-addr', spec_version: '2.1', value: ip };
+      objects.push({ ...o, id: deterministicScoId(o), ...marking });
+    } else {
+      objects.push({
+        type: 'relationship', spec_version: '2.1', id: `relationship--${randomUUID()}`, created: now, modified: now,
+        relationship_type: 'indicates', source_ref: lastIndicator, target_ref: 'malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b', ...marking,
+      });
+    }
+  }
+  return JSON.stringify({ objects });
+}
+
+async function post(body: string): Promise<void> {
+  const r = await fetch(objectsUrl, { method: 'POST', headers: { authorization: `Bearer ${writer}`, accept: TAXII, 'content-type': TAXII }, body });
+  if (r.status !== 202) throw new Error(`POST ${r.status} ${await r.text()}`);
+  let s = (await r.json()) as { id: string; status: string; failure_count: number; failures: unknown[] };
+  while (s.status === 'pending') {
+    await new Promise((res) => setTimeout(res, 20));
+    s = (await (await fetch(`${url}/taxii2/api/status/${s.id}/`, { headers: { authorization: `Bearer ${writer}`, accept: TAXII } })).json()) as typeof s;
+  }
+  if (s.failure_count > 0) throw new Error(`refused: ${JSON.stringify(s.failures.slice(0, 2))}`);
+}
+
+function rssOf(pid: number, field = 'VmHWM'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+try {
+  // 1. ingest
+  const batches = Math.ceil(N / 1000);
+  const bodies = new Map<number, string>();
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: C }, async () => {
+      while (next < batches) {
+        const b = next++;
+        // Envelopes are built just ahead of sending (not timed apart: building is ~3% of the work).
+        const body = bodies.get(b) ?? envelope(b);
+        await post(body);
+      }
+    }),
+  );
+  const ingestSecs = (performance.now() - t0) / 1000;
+  console.log(`ingest: ${batches * 1000} objects in ${ingestSecs.toFixed(1)} s = ${Math.round((batches * 1000) / ingestSecs)} objects/s (${C} clients, envelopes of 1,000)`);
+  console.log(`server peak RSS after ingest: ${rssOf(server.pid!).toFixed(0)} MB`);
+
+  if (process.env.BENCH_ONLY_INGEST) throw new Error('stopping after the ingest (BENCH_ONLY_INGEST)');
+  // 2. pages with added_after at random points, as another organisation's analyst
+  const manifest = async (q: string) =>
+    fetch(`${url}/taxii2/api/collections/${DEFAULT_COLLECTION_ID}/objects/?${q}`, { headers: { authorization: `Bearer ${reader}`, accept: TAXII } });
+  const first = await manifest('limit=1');
+  const firstAdded = first.headers.get('x-taxii-date-added-first')!;
+  await first.arrayBuffer();
+  const startUs = Date.parse(firstAdded) * 1000;
+  const spanUs = Date.now() * 1000 - startUs;
+  const lat: number[] = [];
+  let served = 0;
+  for (let i = 0; i < 200; i++) {
+    const at = new Date((startUs + Math.floor(Math.random() * spanUs * 0.9)) / 1000).toISOString();
+    const s = performance.now();
+    const r = await manifest(`limit=1000&added_after=${encodeURIComponent(at)}`);
+    const env = (await r.json()) as { objects?: unknown[] };
+    lat.push(performance.now() - s);
+    served += env.objects?.length ?? 0;
+  }
+  lat.sort((a, b) => a - b);
+  console.log(
+    `page of up to 1,000 with added_after (TLP-filtered for another org, ${N} objects stored): p50 ${lat[100]!.toFixed(1)} ms, p99 ${lat[197]!.toFixed(1)} ms, max ${lat[199]!.toFixed(1)} ms; avg ${Math.round(served / 200)} objects per page`,
+  );
+
+  // 3. full pull through the CLI
+  const out = join(dir, 'pull.ndjson');
+  const pullStart = performance.now();
+  const pull = spawn(
+    process.execPath,
+    ['dist/cli.js', 'intel', 'pull', '--from', `${url}/taxii2/api/`, '--collection', DEFAULT_COLLECTION_ID, '--from-token', reader, '--out', out, '--state', join(dir, 'state.json')],
+    { stdio: ['ignore', 'pipe', 'pipe'], env },
+  );
+  let clientPeak = 0;
+  let serverPeak = 0;
+  const timer = setInterval(() => {
+    try {
+      serverPeak = Math.max(serverPeak, rssOf(server.pid!, 'VmRSS'));
+      clientPeak = Math.max(clientPeak, rssOf(pull.pid!, 'VmRSS'));
+    } catch {
+      // exited
+    }
+  }, 100);
+  let pullOut = '';
+  pull.stdout.on('data', (b: Buffer) => (pullOut += b.toString()));
+  const code = await new Promise<number>((res) => pull.on('exit', (c) => res(c ?? 1)));
+  clearInterval(timer);
+  if (code !== 0) throw new Error(`pull exited ${code}`);
+  const pullSecs = (performance.now() - pullStart) / 1000;
+  console.log(`pull: ${pullOut.trim()} in ${pullSecs.toFixed(1)} s (${(statSync(out).size / 1e6).toFixed(0)} MB NDJSON); peak RSS during the pull: client ${clientPeak.toFixed(0)} MB, server ${serverPeak.toFixed(0)} MB`);
+} finally {
+  server.kill('SIGTERM');
+  await new Promise((r) => server.on('exit', r));
+  rmSync(dir, { recursive: true, force: true });
+  await dropDb?.();
+}

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { commit } from '../ledger/commitment.js';
+import { canonicalJson } from './stix/deterministic-id.js';
+import type { IntelObjectVersion, IntelStore } from './ports.js';
+
+/**
+ * Logs every new object version (DESIGN.md: every shared item is committed to
+ * the ledger). TLP:CLEAR versions go in the clear; every other level as a
+ * salted commitment to the object's canonical (RFC 8785) JSON, whose salt is
+ * kept with the version and handed only to those who may read it. Each entry
+ * is appended under the key `intel:<seq>`, so a replay after a crash logs it
+ * once.
+ */
+
+export const INTEL_ENTRY_TYPE = 'accord.intel/v1';
+export const INTEL_COMMITMENT_KIND = 'intel';
+const BATCH = 2000;
+const MAX_INLINE = 60_000;
+
+/** The bytes a reader hashes with the salt to open an intel commitment: the object's canonical JSON. */
+export function intelCommitmentContent(json: string): Uint8Array {
+  return new TextEncoder().encode(canonicalJson(JSON.parse(json)));
+}
+
+/** The log entry of one version. */
+export function intelEntry(v: IntelObjectVersion): Uint8Array {
+  if (v.salt === null) {
+    const content = canonicalJson(JSON.parse(v.json));
+    // A log entry is at most 64 KiB: a bigger CLEAR object is logged by its digest.
+    const body =
+      content.length <= MAX_INLINE
+        ? `{"collection":${JSON.stringify(v.collection_id)},"object":${content},"type":"${INTEL_ENTRY_TYPE}"}`
+        : canonicalJson({ type: INTEL_ENTRY_TYPE, collection: v.collection_id, id: v.stix_id, version: v.version, sha256: createHash('sha256').update(content).digest('hex') });
+    return new TextEncoder().encode(body);
+  }
+  return commit(INTEL_COMMITMENT_KIND, intelCommitmentContent(v.json), Buffer.from(v.salt, 'hex')).entry;
+}
+
+export function intelLedgerFeed(store: IntelStore, append: (kind: string, data: Uint8Array, key: string) => Promise<number>) {
+  let after = 0;
+  return async (): Promise<void> => {
+    for (;;) {
+      const rows = await store.unlogged(after, BATCH);
+      if (rows.length === 0) return;
+      const indexes = await Promise.all(rows.map((r) => append('intel', intelEntry(r), `intel:${r.seq}`)));
+      await store.setLogIndexes(rows.map((r, i) => ({ seq: r.seq, log_index: indexes[i]! })));
+      after = rows[rows.length - 1]!.seq;
+      if (rows.length < BATCH) return;
+    }
+  };
+}

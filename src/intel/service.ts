@@ -1,0 +1,582 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { AccordError, BackPressureError } from '../errors.js';
+import type { Clock } from '../registry/clock.js';
+import type { Role } from '../registry/types.js';
+import { canRead, TLP_RANK } from './access.js';
+import { IntelError } from './errors.js';
+import type {
+  ApiRoot,
+  Collection,
+  CollectionGrant,
+  IntelObjectVersion,
+  IntelStatus,
+  IntelStore,
+  NewIntelObjectVersion,
+  ObjectQuery,
+  Recipient,
+  SearchQuery,
+  SharingGroup,
+  StatusDetail,
+  Viewer,
+} from './ports.js';
+import { validateStixObject, type StixValidationOptions } from './stix.js';
+import { termsOf } from './terms.js';
+import { tlpMarkingId, tlpOf, type TlpLevel } from './tlp.js';
+
+/**
+ * The intel pillar's use cases: collections and their grants, ingestion with
+ * TAXII status resources, listings under the TLP rule, sharing groups,
+ * sightings. Transport-free: TAXII and REST routes, the CLI and the demo all
+ * come through here.
+ */
+
+/** Accord's property extension naming who an AMBER or RED object is shared with. */
+export const SHARING_EXTENSION_ID = 'extension-definition--95134031-617f-408f-baad-23112f5fa8a1';
+
+/** Who is calling, reduced to what intel needs. */
+export type IntelCaller = { kind: 'anonymous' } | { kind: 'user'; userId: string; orgId: string; role: Role };
+
+/** Resolves a recipient as people write it (`org:<slug>`, `group:<slug>`, `user:<email>`) to stored ids, or null. */
+export type RecipientResolver = (ref: string) => Promise<Recipient | null>;
+
+export interface IntelDeps {
+  store: IntelStore;
+  clock: Clock;
+  resolveRecipient: RecipientResolver;
+  /** Objects per insert transaction (and per status update). */
+  chunkSize?: number;
+  /** Objects waiting to be processed across all submissions before new POSTs get 503. */
+  maxQueuedObjects?: number;
+  validation?: StixValidationOptions;
+  onError?: (err: unknown) => void;
+}
+
+/** The grants `accord init` gives the default collection: every member reads; every role but viewer writes. */
+export const DEFAULT_GRANTS: readonly CollectionGrant[] = [
+  { org_id: null, role: null, read: true, write: false },
+  { org_id: null, role: 'admin', read: true, write: true },
+  { org_id: null, role: 'org-admin', read: true, write: true },
+  { org_id: null, role: 'analyst', read: true, write: true },
+  { org_id: null, role: 'psirt', read: true, write: true },
+];
+
+export const STATUS_RETENTION_MS = 48 * 3600_000;
+
+interface Job {
+  status: IntelStatus;
+  collection: Collection;
+  caller: Extract<IntelCaller, { kind: 'user' }>;
+  objects: unknown[];
+  done: Promise<void>;
+  resolve: () => void;
+}
+
+/** `version` per TAXII 2.1 §3.4.2 note: `modified`, else `created`; objects with neither are versioned by date_added (empty here, set by the store). */
+export function versionOf(obj: Record<string, unknown>): string {
+  if (typeof obj.modified === 'string') return obj.modified;
+  if (typeof obj.created === 'string') return obj.created;
+  return '';
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export class IntelService {
+  private readonly queue: Job[] = [];
+  private queuedObjects = 0;
+  private working = false;
+  private readonly chunkSize: number;
+  private readonly maxQueued: number;
+
+  constructor(private readonly deps: IntelDeps) {
+    this.chunkSize = deps.chunkSize ?? 1000;
+    this.maxQueued = deps.maxQueuedObjects ?? 200_000;
+  }
+
+  get store(): IntelStore {
+    return this.deps.store;
+  }
+
+  async viewer(caller: IntelCaller): Promise<Viewer> {
+    if (caller.kind !== 'user') return { kind: 'anonymous' };
+    return { kind: 'user', userId: caller.userId, orgId: caller.orgId, groupIds: await this.deps.store.groupIdsOfOrg(caller.orgId) };
+  }
+
+  /** What the caller may do on a collection. */
+  rights(c: Collection, caller: IntelCaller): { read: boolean; write: boolean } {
+    if (caller.kind !== 'user') return { read: c.public_read, write: false };
+    let read = c.public_read;
+    let write = false;
+    for (const g of c.grants) {
+      if ((g.org_id === null || g.org_id === caller.orgId) && (g.role === null || g.role === caller.role)) {
+        read ||= g.read;
+        write ||= g.write;
+      }
+    }
+    return { read, write };
+  }
+
+  async apiRoot(id: string): Promise<ApiRoot> {
+    const root = await this.deps.store.getApiRoot(id);
+    if (!root) throw new IntelError('COLLECTION_NOT_FOUND', `no API root ${JSON.stringify(id.slice(0, 60))}`);
+    return root;
+  }
+
+  /** Collections of an API root the caller may read or write (others are invisible). */
+  async collections(apiRoot: string, caller: IntelCaller): Promise<(Collection & { can_read: boolean; can_write: boolean })[]> {
+    await this.apiRoot(apiRoot);
+    const out: (Collection & { can_read: boolean; can_write: boolean })[] = [];
+    for (const c of await this.deps.store.listCollections(apiRoot)) {
+      const r = this.rights(c, caller);
+      if (r.read || r.write) out.push({ ...c, can_read: r.read, can_write: r.write });
+    }
+    return out;
+  }
+
+  /** A collection the caller may see; `need` throws INTEL_FORBIDDEN (or 404 when it can do nothing there). */
+  async collection(apiRoot: string, id: string, caller: IntelCaller, need?: 'read' | 'write'): Promise<Collection> {
+    const c = await this.deps.store.getCollection(apiRoot, id);
+    const r = c ? this.rights(c, caller) : { read: false, write: false };
+    if (!c || (!r.read && !r.write)) throw new IntelError('COLLECTION_NOT_FOUND', `no collection ${JSON.stringify(id.slice(0, 60))} in API root ${JSON.stringify(apiRoot.slice(0, 60))}`);
+    if (need && !r[need] && caller.kind !== 'user') throw new AccordError('AUTH_REQUIRED', 'Sign in with an API token.');
+    if (need && !r[need]) throw new IntelError('INTEL_FORBIDDEN', `you may not ${need} collection ${c.id}`);
+    return c;
+  }
+
+  /** Every collection the caller may read, across API roots (REST search spans them). */
+  async readableCollectionIds(caller: IntelCaller): Promise<string[]> {
+    return (await this.deps.store.listCollections()).filter((c) => this.rights(c, caller).read).map((c) => c.id);
+  }
+
+  // ---- Collections (secretariat) ------------------------------------------
+
+  private requireAdmin(caller: IntelCaller): asserts caller is Extract<IntelCaller, { kind: 'user' }> {
+    requireSignedIn(caller);
+    if (caller.role !== 'admin') throw new IntelError('INTEL_FORBIDDEN', 'only the secretariat manages collections');
+  }
+
+  async createCollection(
+    caller: IntelCaller,
+    input: { api_root: string; id?: string; title: string; description?: string | null; alias?: string | null; default_tlp?: TlpLevel; public_read?: boolean; grants?: CollectionGrant[] },
+  ): Promise<Collection> {
+    this.requireAdmin(caller);
+    await this.apiRoot(input.api_root);
+    const id = input.id ?? randomUUID();
+    if (await this.deps.store.getCollection(input.api_root, id)) throw new IntelError('COLLECTION_CONFLICT', `collection ${id} exists`);
+    if (input.alias && (await this.deps.store.listCollections()).some((c) => c.alias === input.alias)) {
+      throw new IntelError('COLLECTION_CONFLICT', `alias ${JSON.stringify(input.alias)} is in use`);
+    }
+    const c: Collection = {
+      id,
+      api_root: input.api_root,
+      title: input.title,
+      description: input.description ?? null,
+      alias: input.alias ?? null,
+      default_tlp: input.default_tlp ?? 'AMBER',
+      public_read: input.public_read ?? false,
+      grants: input.grants ?? [...DEFAULT_GRANTS],
+      created_at: this.deps.clock.now().toISOString(),
+    };
+    await this.deps.store.putCollection(c);
+    return c;
+  }
+
+  async updateCollection(
+    caller: IntelCaller,
+    apiRoot: string,
+    id: string,
+    patch: Partial<Pick<Collection, 'title' | 'description' | 'alias' | 'default_tlp' | 'public_read' | 'grants'>>,
+  ): Promise<Collection> {
+    this.requireAdmin(caller);
+    const c = await this.deps.store.getCollection(apiRoot, id);
+    if (!c) throw new IntelError('COLLECTION_NOT_FOUND', `no collection ${id}`);
+    const next = { ...c, ...patch };
+    await this.deps.store.putCollection(next);
+    return next;
+  }
+
+  async deleteCollection(caller: IntelCaller, apiRoot: string, id: string): Promise<void> {
+    this.requireAdmin(caller);
+    if (!(await this.deps.store.deleteCollection(apiRoot, id))) throw new IntelError('COLLECTION_NOT_FOUND', `no collection ${id}`);
+  }
+
+  // ---- Ingestion -----------------------------------------------------------
+
+  /**
+   * Accepts objects for a collection: records a `pending` status listing each
+   * one, queues the work and returns at once. Objects are validated and
+   * stored in chunks off the request path; the status says, at every moment,
+   * which are stored, refused or still pending.
+   */
+  async submit(collection: Collection, caller: IntelCaller, objects: unknown[]): Promise<IntelStatus> {
+    requireSignedIn(caller);
+    if (!this.rights(collection, caller).write) throw new IntelError('INTEL_FORBIDDEN', `you may not write to collection ${collection.id}`);
+    if (this.queuedObjects + objects.length > this.maxQueued) {
+      throw new BackPressureError('The intel ingestion queue is full; retry shortly.', 2);
+    }
+    const now = this.deps.clock.now().toISOString();
+    const status: IntelStatus = {
+      id: randomUUID(),
+      api_root: collection.api_root,
+      collection_id: collection.id,
+      status: objects.length === 0 ? 'complete' : 'pending',
+      request_timestamp: now,
+      user_id: caller.userId,
+      total_count: objects.length,
+      success_count: 0,
+      failure_count: 0,
+      pending_count: objects.length,
+      successes: [],
+      failures: [],
+      pendings: objects.map((o) => ({ id: isRecord(o) && typeof o.id === 'string' ? o.id.slice(0, 200) : '', version: isRecord(o) ? versionOf(o).slice(0, 40) : '' })),
+      updated_at: now,
+    };
+    await this.deps.store.putStatus(status);
+    if (objects.length === 0) return status;
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    this.queue.push({ status, collection, caller, objects, done, resolve });
+    this.queuedObjects += objects.length;
+    void this.work();
+    return status;
+  }
+
+  /** Waits (bounded) until a submission is processed; returns its latest status. */
+  async settle(statusId: string, timeoutMs: number): Promise<void> {
+    const job = this.queue.find((j) => j.status.id === statusId);
+    if (!job) return;
+    await Promise.race([job.done, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+
+  /** Waits until every queued submission is processed (tests, shutdown). */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0) await this.queue[this.queue.length - 1]!.done;
+  }
+
+  private async work(): Promise<void> {
+    if (this.working) return;
+    this.working = true;
+    try {
+      while (this.queue.length > 0) {
+        const job = this.queue[0]!;
+        try {
+          await this.process(job);
+        } catch (err) {
+          this.deps.onError?.(err);
+          await this.failRest(job, 'the server could not store this object; post it again').catch((e: unknown) => this.deps.onError?.(e));
+        }
+        this.queue.shift();
+        this.queuedObjects -= job.objects.length;
+        job.resolve();
+      }
+    } finally {
+      this.working = false;
+    }
+  }
+
+  private async failRest(job: Job, message: string): Promise<void> {
+    const s = job.status;
+    for (const p of s.pendings) s.failures.push({ ...p, message });
+    s.failure_count += s.pendings.length;
+    s.pendings = [];
+    s.pending_count = 0;
+    s.status = 'complete';
+    s.updated_at = this.deps.clock.now().toISOString();
+    await this.deps.store.putStatus(s);
+  }
+
+  private async process(job: Job): Promise<void> {
+    const s = job.status;
+    const resolved = new Map<string, Recipient | null>();
+    for (let start = 0; start < job.objects.length; start += this.chunkSize) {
+      const chunk = job.objects.slice(start, start + this.chunkSize);
+      const rows: NewIntelObjectVersion[] = [];
+      const rowIndex: StatusDetail[] = [];
+      for (const obj of chunk) {
+        const prepared = await this.prepare(obj, job.collection, job.caller, resolved);
+        if ('failure' in prepared) {
+          s.failures.push(prepared.failure);
+          s.failure_count++;
+        } else {
+          rows.push(prepared.row);
+          rowIndex.push({ id: prepared.row.stix_id, version: prepared.row.version });
+        }
+      }
+      const outcomes = rows.length > 0 ? await this.deps.store.insertVersions(job.collection.id, rows) : [];
+      outcomes.forEach((o, i) => {
+        const d = rowIndex[i]!;
+        if (o.kind === 'conflict') {
+          s.failures.push({ ...d, message: 'a different object with this id and version is already stored; change modified to make a new version' });
+          s.failure_count++;
+        } else {
+          s.successes.push(o.kind === 'duplicate' ? { ...d, message: 'already stored' } : d);
+          s.success_count++;
+        }
+      });
+      s.pendings = s.pendings.slice(chunk.length);
+      s.pending_count = s.pendings.length;
+      if (s.pending_count === 0) s.status = 'complete';
+      s.updated_at = this.deps.clock.now().toISOString();
+      await this.deps.store.putStatus(s);
+      // Let requests in between chunks: a big POST never blocks the server.
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  private async prepare(
+    obj: unknown,
+    c: Collection,
+    caller: Extract<IntelCaller, { kind: 'user' }>,
+    resolved: Map<string, Recipient | null>,
+  ): Promise<{ row: NewIntelObjectVersion } | { failure: StatusDetail }> {
+    const id = isRecord(obj) && typeof obj.id === 'string' ? obj.id.slice(0, 200) : '';
+    const version = isRecord(obj) ? versionOf(obj).slice(0, 40) : '';
+    const v = validateStixObject(obj, this.deps.validation);
+    if (!v.valid) {
+      const msg = v.problems
+        .slice(0, 5)
+        .map((p) => `${p.path || '/'}: ${p.message}`)
+        .join('; ');
+      return { failure: { id, version, message: `not valid STIX 2.1: ${msg}${v.problems.length > 5 ? ` (+${v.problems.length - 5} more)` : ''}` } };
+    }
+    const o = obj as Record<string, unknown>;
+    const tlp = tlpOf(o, c.default_tlp);
+    const recipients: Recipient[] = [];
+    const ext = isRecord(o.extensions) ? o.extensions[SHARING_EXTENSION_ID] : undefined;
+    if (ext !== undefined) {
+      const list = isRecord(ext) ? ext.recipients : undefined;
+      if (!Array.isArray(list) || list.length > 200 || !list.every((r): r is string => typeof r === 'string' && r.length <= 320)) {
+        return { failure: { id, version, message: `extensions.${SHARING_EXTENSION_ID}.recipients must be a list of up to 200 "org:<slug>", "group:<slug>" or "user:<email>"` } };
+      }
+      for (const ref of list) {
+        let r = resolved.get(ref);
+        if (r === undefined) {
+          r = await this.deps.resolveRecipient(ref);
+          resolved.set(ref, r);
+        }
+        if (r === null) return { failure: { id, version, message: `unknown recipient ${JSON.stringify(ref)}` } };
+        if (!recipients.includes(r)) recipients.push(r);
+      }
+    }
+    const json = JSON.stringify(o);
+    return {
+      row: {
+        stix_id: o.id as string,
+        type: o.type as string,
+        version: versionOf(o),
+        spec_version: typeof o.spec_version === 'string' ? o.spec_version : '2.1',
+        tlp,
+        author_org_id: caller.orgId,
+        author_user_id: caller.userId,
+        recipients,
+        revoked: o.revoked === true,
+        json,
+        salt: tlp === 'CLEAR' ? null : randomBytes(32).toString('hex'),
+        terms: termsOf(o),
+        created: typeof o.created === 'string' ? o.created : this.deps.clock.now().toISOString(),
+      },
+    };
+  }
+
+  /**
+   * After a restart, submissions that were being processed have objects still
+   * pending; they are marked failed ("post again": re-posting is idempotent).
+   */
+  async recoverStatuses(): Promise<number> {
+    const pending = await this.deps.store.pendingStatuses();
+    for (const s of pending) {
+      if (this.queue.some((j) => j.status.id === s.id)) continue;
+      for (const p of s.pendings) s.failures.push({ ...p, message: 'the server restarted before storing this object; post it again (re-posting is idempotent)' });
+      s.failure_count += s.pendings.length;
+      s.pendings = [];
+      s.pending_count = 0;
+      s.status = 'complete';
+      s.updated_at = this.deps.clock.now().toISOString();
+      await this.deps.store.putStatus(s);
+    }
+    await this.deps.store.pruneStatuses(new Date(this.deps.clock.now().getTime() - STATUS_RETENTION_MS).toISOString());
+    return pending.length;
+  }
+
+  /** A status resource: only the user who posted it and the secretariat may read it. */
+  async status(apiRoot: string, id: string, caller: IntelCaller): Promise<IntelStatus> {
+    const s = await this.deps.store.getStatus(id);
+    requireSignedIn(caller);
+    if (!s || s.api_root !== apiRoot || (s.user_id !== caller.userId && caller.role !== 'admin')) {
+      throw new IntelError('STATUS_NOT_FOUND', `no status ${JSON.stringify(id.slice(0, 60))}`);
+    }
+    return s;
+  }
+
+  // ---- Reading -------------------------------------------------------------
+
+  async list(c: Collection, caller: IntelCaller, q: Omit<ObjectQuery, 'collection_id' | 'viewer'>): Promise<{ rows: IntelObjectVersion[]; more: boolean }> {
+    if (!this.rights(c, caller).read) throw new IntelError('INTEL_FORBIDDEN', `you may not read collection ${c.id}`);
+    return this.deps.store.listObjects({ ...q, collection_id: c.id, viewer: await this.viewer(caller) });
+  }
+
+  /**
+   * Deletes an object's versions from a collection: the caller needs write
+   * access, and every version must be their organisation's (the secretariat may
+   * delete anything). The ledger keeps its entries: a log never forgets.
+   */
+  async deleteObject(c: Collection, caller: IntelCaller, stixId: string, versions?: string[]): Promise<number> {
+    requireSignedIn(caller);
+    if (!this.rights(c, caller).write) throw new IntelError('INTEL_FORBIDDEN', `you may not write to collection ${c.id}`);
+    const viewer = await this.viewer(caller);
+    const found = await this.deps.store.versionsOf([c.id], stixId, viewer, 10_000);
+    const targets = versions ? found.filter((v) => versions.includes(v.version)) : found;
+    if (targets.length === 0) throw new IntelError('OBJECT_NOT_FOUND', `no object ${JSON.stringify(stixId.slice(0, 120))} in collection ${c.id}`);
+    if (caller.role !== 'admin' && targets.some((v) => v.author_org_id !== caller.orgId)) {
+      throw new IntelError('INTEL_FORBIDDEN', 'only the organisation that shared an object (or the secretariat) may delete it');
+    }
+    // Always the versions checked above: "every version" must not reach versions the caller cannot
+    // see (another organisation may have shared a version of the same id under AMBER or RED).
+    return this.deps.store.deleteObject(c.id, stixId, targets.map((t) => t.version));
+  }
+
+  /** REST search across every collection the caller may read. */
+  async search(caller: IntelCaller, q: Omit<SearchQuery, 'viewer' | 'collection_ids'> & { collection_ids?: string[] }): Promise<{ rows: IntelObjectVersion[]; more: boolean }> {
+    const readable = await this.readableCollectionIds(caller);
+    const ids = q.collection_ids ? readable.filter((id) => q.collection_ids!.includes(id)) : readable;
+    if (ids.length === 0) return { rows: [], more: false };
+    return this.deps.store.search({ ...q, collection_ids: ids, viewer: await this.viewer(caller) });
+  }
+
+  /** An object's latest version, its versions and what points at it (relationships, sightings), all within the caller's rights. */
+  async object(caller: IntelCaller, stixId: string): Promise<{ latest: IntelObjectVersion; versions: IntelObjectVersion[]; related: IntelObjectVersion[] }> {
+    const ids = await this.readableCollectionIds(caller);
+    const viewer = await this.viewer(caller);
+    const latest = ids.length > 0 ? await this.deps.store.getLatest(ids, stixId, viewer) : null;
+    if (!latest || !canRead(viewer, latest)) throw new IntelError('OBJECT_NOT_FOUND', `no object ${JSON.stringify(stixId.slice(0, 120))} you may read`);
+    const versions = await this.deps.store.versionsOf(ids, stixId, viewer, 200);
+    const related = (await this.deps.store.search({ viewer, collection_ids: ids, term: `r:${stixId}`, limit: 200 })).rows;
+    return { latest, versions, related };
+  }
+
+  /**
+   * Records a sighting of an indicator (or any SDO) as a STIX `sighting`. It is
+   * marked with the caller's chosen TLP; AMBER and RED sightings name the
+   * object's author organisation, so the author sees who saw it, and nobody
+   * else below that TLP does.
+   */
+  async recordSighting(
+    caller: IntelCaller,
+    stixId: string,
+    input: {
+      count?: number;
+      first_seen?: string;
+      last_seen?: string;
+      description?: string;
+      tlp?: TlpLevel;
+      identity_id: string;
+      /** How recipients name an organisation (`org:<slug>`): the object travels to TAXII clients and other servers, where internal ids mean nothing. */
+      orgRecipient?: (orgId: string) => Promise<string>;
+    },
+  ): Promise<IntelStatus> {
+    requireSignedIn(caller);
+    const { latest } = await this.object(caller, stixId);
+    const c = (await this.deps.store.listCollections()).find((x) => x.id === latest.collection_id);
+    if (!c) throw new IntelError('OBJECT_NOT_FOUND', `no object ${stixId}`);
+    const now = this.deps.clock.now().toISOString();
+    const tlp = input.tlp ?? 'AMBER';
+    const sighting: Record<string, unknown> = {
+      type: 'sighting',
+      spec_version: '2.1',
+      id: `sighting--${randomUUID()}`,
+      created: now,
+      modified: now,
+      created_by_ref: input.identity_id,
+      sighting_of_ref: stixId,
+      where_sighted_refs: [input.identity_id],
+      count: input.count ?? 1,
+      ...(input.first_seen ? { first_seen: input.first_seen } : {}),
+      ...(input.last_seen ? { last_seen: input.last_seen } : {}),
+      ...(input.description ? { description: input.description } : {}),
+      object_marking_refs: [tlpMarkingId(tlp)],
+    };
+    if ((tlp === 'AMBER' || tlp === 'RED') && latest.author_org_id !== caller.orgId) {
+      sighting.extensions = { [SHARING_EXTENSION_ID]: { extension_type: 'property-extension', recipients: [input.orgRecipient ? await input.orgRecipient(latest.author_org_id) : `org-id:${latest.author_org_id}`] } };
+    }
+    const status = await this.submit(c, caller, [sighting]);
+    await this.settle(status.id, 10_000);
+    return (await this.deps.store.getStatus(status.id)) ?? status;
+  }
+
+  // ---- Sharing groups ------------------------------------------------------
+
+  private requireOrgAdmin(caller: IntelCaller, ownerOrgId?: string): asserts caller is Extract<IntelCaller, { kind: 'user' }> {
+    requireSignedIn(caller);
+    if (caller.role !== 'org-admin' && caller.role !== 'admin') throw new IntelError('INTEL_FORBIDDEN', 'sharing groups are managed by org-admins');
+    if (ownerOrgId !== undefined && ownerOrgId !== caller.orgId) throw new IntelError('INTEL_FORBIDDEN', 'only org-admins of the organisation that owns a sharing group may change it');
+  }
+
+  async listGroups(caller: IntelCaller): Promise<SharingGroup[]> {
+    requireSignedIn(caller);
+    return this.deps.store.listGroups();
+  }
+
+  async getGroup(caller: IntelCaller, idOrSlug: string): Promise<SharingGroup> {
+    requireSignedIn(caller);
+    const g = await this.deps.store.getGroup(idOrSlug);
+    if (!g) throw new IntelError('GROUP_NOT_FOUND', `no sharing group ${JSON.stringify(idOrSlug.slice(0, 60))}`);
+    return g;
+  }
+
+  async createGroup(caller: IntelCaller, input: { slug: string; name: string; description?: string | null; member_org_ids: string[] }): Promise<SharingGroup> {
+    this.requireOrgAdmin(caller);
+    if (await this.deps.store.getGroup(input.slug)) throw new IntelError('GROUP_SLUG_TAKEN', `a sharing group ${JSON.stringify(input.slug)} exists`);
+    const now = this.deps.clock.now().toISOString();
+    const g: SharingGroup = {
+      id: randomUUID(),
+      slug: input.slug,
+      name: input.name,
+      description: input.description ?? null,
+      owner_org_id: caller.orgId,
+      member_org_ids: [...new Set(input.member_org_ids.filter((m) => m !== caller.orgId))],
+      created_at: now,
+      updated_at: now,
+    };
+    await this.deps.store.createGroup(g);
+    return g;
+  }
+
+  async updateGroup(caller: IntelCaller, idOrSlug: string, patch: { name?: string; description?: string | null; member_org_ids?: string[] }): Promise<SharingGroup> {
+    const g = await this.getGroup(caller, idOrSlug);
+    this.requireOrgAdmin(caller, g.owner_org_id);
+    const next: SharingGroup = {
+      ...g,
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.member_org_ids !== undefined ? { member_org_ids: [...new Set(patch.member_org_ids.filter((m) => m !== g.owner_org_id))] } : {}),
+      updated_at: this.deps.clock.now().toISOString(),
+    };
+    await this.deps.store.updateGroup(next);
+    return next;
+  }
+
+  async deleteGroup(caller: IntelCaller, idOrSlug: string): Promise<void> {
+    const g = await this.getGroup(caller, idOrSlug);
+    this.requireOrgAdmin(caller, g.owner_org_id);
+    await this.deps.store.deleteGroup(g.id);
+  }
+
+  /** Activity for the chart: visible latest versions per day, type and TLP over the last `days`. */
+  async activity(caller: IntelCaller, days: number) {
+    const ids = await this.readableCollectionIds(caller);
+    if (ids.length === 0) return [];
+    const since = (this.deps.clock.now().getTime() - days * 86_400_000) * 1000;
+    return this.deps.store.activity(ids, await this.viewer(caller), since);
+  }
+}
+
+/** Anonymous callers are asked to sign in (401) rather than refused (403). */
+function requireSignedIn(caller: IntelCaller): asserts caller is Extract<IntelCaller, { kind: 'user' }> {
+  if (caller.kind !== 'user') throw new AccordError('AUTH_REQUIRED', 'Sign in with an API token.');
+}
+
+/** Sorts TLP levels for display. */
+export function byTlp(a: TlpLevel, b: TlpLevel): number {
+  return TLP_RANK[a] - TLP_RANK[b];
+}

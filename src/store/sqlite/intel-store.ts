@@ -1,0 +1,215 @@
+import type Database from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import { TLP_RANK, viewerPrincipals } from '../../intel/access.js';
+import type { InsertOutcome, IntelObjectVersion, NewIntelObjectVersion, ObjectQuery, VersionMatch } from '../../intel/ports.js';
+import {
+  SqlIntelStore,
+  VERSION_COLUMNS,
+  firstSeqOf,
+  planInsert,
+  seqAbove,
+  toVersion,
+  versionKey,
+  wallClockMicros,
+  type ExistingVersion,
+  type VersionFlags,
+  type VersionRow,
+} from '../sql/intel-store.js';
+import type { DB } from '../sql/schema.js';
+import { sqliteCapabilities } from './capabilities.js';
+
+/** Prepared listing statements kept; a shape is which filters a query has and how long its lists are. */
+const PAGE_STATEMENTS = 128;
+
+/** Which filters an object listing has: what its SQL text depends on. */
+export interface PageShape {
+  version: VersionMatch['kind'];
+  /** Lengths of the IN-lists, 0 when the filter is absent. */
+  versions: number;
+  ids: number;
+  types: number;
+  specVersions: number;
+  /** null for an anonymous viewer, else how many principals the viewer matches. */
+  principals: number | null;
+}
+
+const R = TLP_RANK;
+const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/**
+ * The SQL of an object listing. Its parameters, in order: collection id, seq
+ * bound, the listed versions' keys, ids, types, spec versions, then (for a
+ * user) org id, user id and principals, and the row limit. The visibility
+ * term is `canRead` (intel/access.ts) spelt out as in `visibleTo`
+ * (store/sql/intel-store.ts). The page walks the (collection_id, seq) index.
+ */
+export function objectPageSql(s: PageShape): string {
+  const where = ['o.collection_id = ?', 'o.seq > ?'];
+  if (s.version === 'last') where.push('o.is_latest = 1');
+  else if (s.version === 'first') where.push('o.is_first = 1');
+  else if (s.version === 'exact') where.push(`o.version_key IN (${list(s.versions)})`);
+  if (s.ids > 0) where.push(`o.stix_id IN (${list(s.ids)})`);
+  if (s.types > 0) where.push(`o.type IN (${list(s.types)})`);
+  if (s.specVersions > 0) where.push(`o.spec_version IN (${list(s.specVersions)})`);
+  if (s.principals === null) where.push(`o.tlp = ${R.CLEAR}`);
+  else {
+    where.push(
+      `(o.tlp IN (${R.CLEAR}, ${R.GREEN})` +
+        ` OR (o.tlp IN (${R.AMBER}, ${R['AMBER+STRICT']}) AND o.author_org_id = ?)` +
+        ` OR (o.tlp = ${R.RED} AND o.author_user_id = ?)` +
+        ` OR (o.tlp IN (${R.AMBER}, ${R.RED}) AND EXISTS (SELECT 1 FROM intel_recipients r WHERE r.seq = o.seq AND r.principal IN (${list(s.principals)}))))`,
+    );
+  }
+  return `SELECT ${VERSION_COLUMNS.map((c) => `o.${c}`).join(', ')} FROM intel_objects o WHERE ${where.join(' AND ')} ORDER BY o.seq LIMIT ?`;
+}
+
+/**
+ * The intel store on SQLite: the shared Kysely implementation, with the two
+ * hot paths (storing versions and listing them) on better-sqlite3's prepared
+ * statements. They run while holding Kysely's one connection, so they never
+ * interleave with another query or transaction.
+ */
+export class SqliteIntelStore extends SqlIntelStore {
+  private readonly lastSeq: Database.Statement;
+  private readonly setLastSeq: Database.Statement;
+  private readonly latestVersion: Database.Statement;
+  private readonly firstVersion: Database.Statement;
+  private readonly sameVersion: Database.Statement;
+  private readonly insertObject: Database.Statement;
+  private readonly insertRecipient: Database.Statement;
+  private readonly insertTerm: Database.Statement;
+  private readonly clearLatest: Database.Statement;
+  private readonly clearFirst: Database.Statement;
+  private readonly setLogIndex: Database.Statement;
+  private readonly pages = new Map<string, Database.Statement>();
+  private readonly insertTx: Database.Transaction<(collectionId: string, rows: readonly NewIntelObjectVersion[]) => InsertOutcome[]>;
+  private readonly setLogIndexesTx: Database.Transaction<(pairs: readonly { seq: number; log_index: number }[]) => void>;
+
+  constructor(
+    private readonly kdb: Kysely<DB>,
+    private readonly raw: Database.Database,
+    now: () => number = wallClockMicros,
+  ) {
+    super(kdb, sqliteCapabilities, now);
+    this.lastSeq = raw.prepare('SELECT last_seq FROM intel_sequence WHERE id = 1').pluck();
+    this.setLastSeq = raw.prepare('UPDATE intel_sequence SET last_seq = ? WHERE id = 1');
+    // Both walk the unique (collection_id, stix_id, version_key) index: one step each.
+    this.latestVersion = raw.prepare('SELECT seq, version_key FROM intel_objects WHERE collection_id = ? AND stix_id = ? ORDER BY version_key DESC LIMIT 1');
+    this.firstVersion = raw.prepare('SELECT seq, version_key FROM intel_objects WHERE collection_id = ? AND stix_id = ? ORDER BY version_key ASC LIMIT 1');
+    this.sameVersion = raw.prepare('SELECT seq, json FROM intel_objects WHERE collection_id = ? AND stix_id = ? AND version_key = ?');
+    this.insertObject = raw.prepare(
+      `INSERT INTO intel_objects (seq, collection_id, stix_id, type, version, version_key, spec_version, tlp, author_org_id, author_user_id,
+         recipients, revoked, json, salt, log_index, created, is_latest, is_first)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
+    );
+    this.insertRecipient = raw.prepare('INSERT INTO intel_recipients (seq, principal) VALUES (?, ?)');
+    this.insertTerm = raw.prepare('INSERT INTO intel_terms (term, seq) VALUES (?, ?)');
+    this.clearLatest = raw.prepare('UPDATE intel_objects SET is_latest = 0 WHERE seq = ?');
+    this.clearFirst = raw.prepare('UPDATE intel_objects SET is_first = 0 WHERE seq = ?');
+    this.setLogIndex = raw.prepare('UPDATE intel_objects SET log_index = ? WHERE seq = ?');
+    this.insertTx = raw.transaction((collectionId: string, rows: readonly NewIntelObjectVersion[]) => this.insertBatch(collectionId, rows));
+    this.setLogIndexesTx = raw.transaction((pairs: readonly { seq: number; log_index: number }[]) => {
+      for (const p of pairs) this.setLogIndex.run(p.log_index, p.seq);
+    });
+  }
+
+  override async insertVersions(collectionId: string, rows: readonly NewIntelObjectVersion[]): Promise<InsertOutcome[]> {
+    if (rows.length === 0) return [];
+    // IMMEDIATE: take the write lock first, so another process's writer makes this wait (busy_timeout), not fail.
+    return this.kdb.connection().execute(async () => this.insertTx.immediate(collectionId, rows));
+  }
+
+  /** insertVersions' transaction: look up what the batch may touch, plan, write. */
+  private insertBatch(collectionId: string, rows: readonly NewIntelObjectVersion[]): InsertOutcome[] {
+    const keysById = new Map<string, Set<string>>();
+    for (const r of rows) {
+      const keys = keysById.get(r.stix_id);
+      if (keys) keys.add(versionKey(r.version));
+      else keysById.set(r.stix_id, new Set([versionKey(r.version)]));
+    }
+    const flags: VersionFlags[] = [];
+    const existing: ExistingVersion[] = [];
+    for (const [id, keys] of keysById) {
+      const latest = this.latestVersion.get(collectionId, id) as { seq: number; version_key: string } | undefined;
+      if (latest === undefined) continue; // a new object: the common case, one index probe
+      const first = this.firstVersion.get(collectionId, id) as { seq: number; version_key: string };
+      flags.push({ seq: latest.seq, stix_id: id, version_key: latest.version_key, latest: true, first: false });
+      flags.push({ seq: first.seq, stix_id: id, version_key: first.version_key, latest: false, first: true });
+      for (const key of keys) {
+        const same = this.sameVersion.get(collectionId, id, key) as { seq: number; json: string } | undefined;
+        if (same !== undefined) existing.push({ seq: same.seq, stix_id: id, version_key: key, json: same.json });
+      }
+    }
+    const plan = planInsert(collectionId, rows, flags, existing, firstSeqOf(this.now(), Number(this.lastSeq.get())));
+    for (const { row: o, principals, terms } of plan.added) {
+      this.insertObject.run(
+        o.seq,
+        o.collection_id,
+        o.stix_id,
+        o.type,
+        o.version,
+        o.version_key,
+        o.spec_version,
+        o.tlp,
+        o.author_org_id,
+        o.author_user_id,
+        o.recipients,
+        o.revoked,
+        o.json,
+        o.salt,
+        o.created,
+        o.is_latest,
+        o.is_first,
+      );
+      for (const p of principals) this.insertRecipient.run(o.seq, p);
+      for (const t of terms) this.insertTerm.run(t, o.seq);
+    }
+    for (const seq of plan.clearLatest) this.clearLatest.run(seq);
+    for (const seq of plan.clearFirst) this.clearFirst.run(seq);
+    if (plan.lastSeq !== null) this.setLastSeq.run(plan.lastSeq);
+    return plan.outcomes;
+  }
+
+  override async listObjects(q: ObjectQuery): Promise<{ rows: IntelObjectVersion[]; more: boolean }> {
+    const limit = Math.max(0, Math.floor(q.limit));
+    const v = q.version;
+    const versions = v.kind === 'exact' ? [...new Set(v.versions.map(versionKey))] : [];
+    for (const l of [q.ids, q.types, q.specVersions, v.kind === 'exact' ? versions : undefined]) {
+      if (l !== undefined && l.length === 0) return { rows: [], more: false };
+    }
+    const principals = q.viewer.kind === 'user' ? viewerPrincipals(q.viewer) : null;
+    const statement = this.page({
+      version: v.kind,
+      versions: versions.length,
+      ids: q.ids?.length ?? 0,
+      types: q.types?.length ?? 0,
+      specVersions: q.specVersions?.length ?? 0,
+      principals: principals === null ? null : principals.length,
+    });
+    const params: unknown[] = [q.collection_id, seqAbove(q.addedAfter, q.after), ...versions, ...(q.ids ?? []), ...(q.types ?? []), ...(q.specVersions ?? [])];
+    if (q.viewer.kind === 'user') params.push(q.viewer.orgId, q.viewer.userId, ...principals!);
+    params.push(limit + 1);
+    const rows = await this.kdb.connection().execute(async () => statement.all(...params) as VersionRow[]);
+    const more = rows.length > limit;
+    return { rows: (more ? rows.slice(0, limit) : rows).map(toVersion), more };
+  }
+
+  override async setLogIndexes(pairs: readonly { seq: number; log_index: number }[]): Promise<void> {
+    if (pairs.length === 0) return;
+    await this.kdb.connection().execute(async () => this.setLogIndexesTx.immediate(pairs));
+  }
+
+  /** The prepared statement of a listing shape, from a small LRU cache. */
+  private page(shape: PageShape): Database.Statement {
+    const key = `${shape.version}:${shape.versions}:${shape.ids}:${shape.types}:${shape.specVersions}:${shape.principals ?? 'anon'}`;
+    let statement = this.pages.get(key);
+    if (statement !== undefined) {
+      this.pages.delete(key);
+    } else {
+      statement = this.raw.prepare(objectPageSql(shape));
+      if (this.pages.size >= PAGE_STATEMENTS) this.pages.delete(this.pages.keys().next().value!);
+    }
+    this.pages.set(key, statement);
+    return statement;
+  }
+}
