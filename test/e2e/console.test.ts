@@ -320,8 +320,8 @@ describe('web console (browser)', { skip: skipWithoutChromium, timeout: 180_000 
   test('pillars that are not built yet say so instead of showing sample data', async () => {
     await withPage(async (page) => {
       await page.goto(`${base}/`);
-      await page.getByRole('navigation', { name: 'Pillars' }).getByRole('link', { name: 'Intel' }).click();
-      await page.getByText('Coming with the Intel issue').waitFor();
+      await page.getByRole('navigation', { name: 'Pillars' }).getByRole('link', { name: 'Disclosure' }).click();
+      await page.getByText('Coming with the Disclosure issue').waitFor();
       await shot(page, 'placeholder');
       for (const p of ['disclosure', 'advisories', 'match']) {
         await page.goto(`${base}/${p}`);

@@ -17,6 +17,11 @@ import { LedgerEntryPage } from './pages/ledger-entry.js';
 import { ReleasesPage } from './pages/releases.js';
 import { ReleaseVerifyPage } from './pages/release-verify.js';
 import { NotFoundPage } from './pages/not-found.js';
+import { IntelSearchPage } from './pages/intel-search.js';
+import { IntelObjectPage } from './pages/intel-object.js';
+import { IntelCollectionsPage } from './pages/intel-collections.js';
+import { IntelGroupsPage } from './pages/intel-groups.js';
+import { IntelUploadPage } from './pages/intel-upload.js';
 
 type Section = 'registry' | (typeof PILLARS)[number]['id'] | 'none';
 
@@ -28,7 +33,7 @@ interface Route {
 }
 
 /** Pillars with pages of their own; the others show their placeholder. */
-const BUILT = new Set<Section>(['ledger', 'releases']);
+const BUILT = new Set<Section>(['intel', 'ledger', 'releases']);
 
 const ROUTES: Route[] = [
   { path: '/', section: 'registry', title: 'Signatories', render: () => <DirectoryPage /> },
@@ -39,6 +44,11 @@ const ROUTES: Route[] = [
   { path: '/audit', section: 'registry', title: 'Audit trail', render: () => <AuditPage /> },
   { path: '/invitations/accept', section: 'none', title: 'Accept an invitation', render: () => <AcceptInvitationPage /> },
   { path: '/sign-in', section: 'none', title: 'Sign in', render: () => <SignInPage /> },
+  { path: '/intel', section: 'intel', title: 'Intel', render: () => <IntelSearchPage /> },
+  { path: '/intel/objects/:id', section: 'intel', title: 'Intel object', render: (p) => <IntelObjectPage id={p.id!} /> },
+  { path: '/intel/collections', section: 'intel', title: 'Intel collections', render: () => <IntelCollectionsPage /> },
+  { path: '/intel/groups', section: 'intel', title: 'Sharing groups', render: () => <IntelGroupsPage /> },
+  { path: '/intel/upload', section: 'intel', title: 'Upload a STIX bundle', render: () => <IntelUploadPage /> },
   { path: '/ledger', section: 'ledger', title: 'Transparency log', render: () => <LedgerStatusPage /> },
   { path: '/ledger/entries', section: 'ledger', title: 'Log entries', render: () => <LedgerEntriesPage /> },
   { path: '/ledger/entries/:index', section: 'ledger', title: 'Log entry', render: (p) => <LedgerEntryPage index={p.index!} /> },
@@ -71,6 +81,17 @@ export function App() {
       </a>
       <TopBar section={section} />
       {section === 'registry' && <RegistryTabs pathname={pathname} />}
+      {section === 'intel' && (
+        <SectionTabs
+          label="Intel"
+          tabs={[
+            { to: '/intel', label: 'Search', active: pathname === '/intel' || pathname.startsWith('/intel/objects') },
+            { to: '/intel/collections', label: 'Collections', active: pathname === '/intel/collections' },
+            { to: '/intel/groups', label: 'Sharing groups', active: pathname === '/intel/groups' },
+            { to: '/intel/upload', label: 'Upload', active: pathname === '/intel/upload' },
+          ]}
+        />
+      )}
       {section === 'ledger' && (
         <SectionTabs
           label="Ledger"
