@@ -190,7 +190,8 @@ describe('intel (browser)', { skip: skipWithoutChromium, timeout: 180_000 }, () 
       await related.getByRole('link', { name: 'Sighting ×4' }).click();
       await page.getByTestId('object-title').getByText('Sighting ×4').waitFor();
       await page.getByTestId('ref').getByRole('link', { name: UPDATE_SERVER_NAME }).waitFor();
-      assert.match(await page.getByTestId('recipients').innerText(), /Northwind/);
+      // Organisation names arrive with the directory, after the page itself.
+      await until(async () => /Northwind/.test(await page.getByTestId('recipients').innerText()), 'the recipient shown by name');
     });
     // The author sees the AMBER sighting that names it.
     const sightings = await h.apiGet<{ items: Summary[] }>(`/api/v1/intel/objects?ref=${encodeURIComponent(id)}&type=sighting`, nw);
