@@ -78,6 +78,17 @@ export function versionOf(obj: Record<string, unknown>): string {
   return '';
 }
 
+interface VisibleVersions {
+  orgs: Set<string>;
+  instants: Set<string>;
+}
+
+/** A version timestamp in one spelling per instant (…:00Z and …:00.000Z are the same version). */
+function versionInstant(version: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/.exec(version);
+  return m ? `${m[1]}.${(m[2] ?? '').replace(/0+$/, '').padEnd(9, '0')}` : version;
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -289,18 +300,31 @@ export class IntelService {
   private async process(job: Job): Promise<void> {
     const s = job.status;
     const resolved = new Map<string, Recipient | null>();
+    const viewer = await this.viewer(job.caller);
     for (let start = 0; start < job.objects.length; start += this.chunkSize) {
       const chunk = job.objects.slice(start, start + this.chunkSize);
+      const prepared: NewIntelObjectVersion[] = [];
+      for (const obj of chunk) {
+        const p = await this.prepare(obj, job.collection, job.caller, resolved);
+        if ('failure' in p) {
+          s.failures.push(p.failure);
+          s.failure_count++;
+        } else prepared.push(p.row);
+      }
+      // STIX 2.1 §3.6: only an object's creator versions it. Another organisation's newer version
+      // would replace it in every latest-only view (a RED one would hide it from everyone), so it is
+      // refused. Only versions the poster may read are consulted: the refusal reveals nothing new.
+      const seen = prepared.length > 0 ? await this.visibleVersions(job.collection.id, [...new Set(prepared.map((r) => r.stix_id))], viewer) : new Map<string, VisibleVersions>();
       const rows: NewIntelObjectVersion[] = [];
       const rowIndex: StatusDetail[] = [];
-      for (const obj of chunk) {
-        const prepared = await this.prepare(obj, job.collection, job.caller, resolved);
-        if ('failure' in prepared) {
-          s.failures.push(prepared.failure);
+      for (const row of prepared) {
+        const v = seen.get(row.stix_id);
+        if (v && !v.instants.has(versionInstant(row.version)) && [...v.orgs].some((o) => o !== job.caller.orgId)) {
+          s.failures.push({ id: row.stix_id, version: row.version, message: 'another organisation shared this object and only its creator may version it (STIX 2.1 §3.6); share yours under a new id' });
           s.failure_count++;
         } else {
-          rows.push(prepared.row);
-          rowIndex.push({ id: prepared.row.stix_id, version: prepared.row.version });
+          rows.push(row);
+          rowIndex.push({ id: row.stix_id, version: row.version });
         }
       }
       const outcomes = rows.length > 0 ? await this.deps.store.insertVersions(job.collection.id, rows) : [];
@@ -321,6 +345,22 @@ export class IntelService {
       await this.deps.store.putStatus(s);
       // Let requests in between chunks: a big POST never blocks the server.
       await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  /** The authors' organisations and version instants of the versions of `ids` in a collection that `viewer` may read. */
+  private async visibleVersions(collectionId: string, ids: string[], viewer: Viewer): Promise<Map<string, VisibleVersions>> {
+    const out = new Map<string, VisibleVersions>();
+    for (let after: number | undefined; ; ) {
+      const { rows, more } = await this.deps.store.listObjects({ collection_id: collectionId, viewer, ids, version: { kind: 'all' }, limit: 1000, ...(after === undefined ? {} : { after }) });
+      for (const r of rows) {
+        const e = out.get(r.stix_id) ?? { orgs: new Set<string>(), instants: new Set<string>() };
+        e.orgs.add(r.author_org_id);
+        e.instants.add(versionInstant(r.version));
+        out.set(r.stix_id, e);
+      }
+      if (!more || rows.length === 0) return out;
+      after = rows[rows.length - 1]!.seq;
     }
   }
 

@@ -109,3 +109,12 @@ test('the SQLite schema has the tables the registry needs', async () => {
     assert.ok(lite[table], `missing table ${table}`);
   }
 });
+
+test('the SQLite schema has the tables the intel store needs', async () => {
+  const lite = await sqliteSchema();
+  for (const table of ['intel_api_roots', 'intel_collections', 'intel_groups', 'intel_group_members', 'intel_sequence', 'intel_objects', 'intel_recipients', 'intel_terms', 'intel_statuses']) {
+    assert.ok(lite[table], `missing table ${table}`);
+  }
+  assert.equal(lite.intel_objects?.seq?.primaryKey, true);
+  assert.equal(lite.intel_objects?.log_index?.nullable, true);
+});

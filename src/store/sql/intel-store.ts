@@ -249,12 +249,18 @@ export function visibleTo(eb: ExpressionBuilder<ObjectScope, 'o'>, viewer: Viewe
     eb.and([eb('o.tlp', '=', R.RED), eb('o.author_user_id', '=', viewer.userId)]),
     eb.and([
       eb('o.tlp', 'in', [R.AMBER, R.RED]),
-      eb.exists(
+      // "a recipient row names the viewer", as a scalar probe rather than EXISTS: PostgreSQL may run an
+      // EXISTS as a hashed subplan over every recipient row naming the viewer, which grows with the table;
+      // this is one primary-key probe per candidate row on both backends.
+      eb(
         eb
           .selectFrom('intel_recipients as r')
-          .select('r.seq')
+          .select(sql.lit(1).as('named'))
           .whereRef('r.seq', '=', 'o.seq')
-          .where('r.principal', 'in', viewerPrincipals(viewer)),
+          .where('r.principal', 'in', viewerPrincipals(viewer))
+          .limit(1),
+        'is not',
+        null,
       ),
     ]),
   ]);

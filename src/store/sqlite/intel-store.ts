@@ -33,6 +33,36 @@ export interface PageShape {
   principals: number | null;
 }
 
+/** Rows per multi-row INSERT: 16 × 17 and 64 × 2 bound values, far below SQLite's limit. */
+const OBJECTS_PER_STATEMENT = 16;
+const PAIRS_PER_STATEMENT = 64;
+
+/** The columns an insert writes (log_index starts NULL), in the order pushObject binds them. */
+const OBJECT_COLUMNS = [
+  'seq',
+  'collection_id',
+  'stix_id',
+  'type',
+  'version',
+  'version_key',
+  'spec_version',
+  'tlp',
+  'author_org_id',
+  'author_user_id',
+  'recipients',
+  'revoked',
+  'json',
+  'salt',
+  'created',
+  'is_latest',
+  'is_first',
+] as const satisfies readonly (keyof DB['intel_objects'])[];
+
+function pushObject(values: unknown[], o: DB['intel_objects']): unknown[] {
+  for (const c of OBJECT_COLUMNS) values.push(o[c]);
+  return values;
+}
+
 const R = TLP_RANK;
 const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
@@ -57,7 +87,7 @@ export function objectPageSql(s: PageShape): string {
       `(o.tlp IN (${R.CLEAR}, ${R.GREEN})` +
         ` OR (o.tlp IN (${R.AMBER}, ${R['AMBER+STRICT']}) AND o.author_org_id = ?)` +
         ` OR (o.tlp = ${R.RED} AND o.author_user_id = ?)` +
-        ` OR (o.tlp IN (${R.AMBER}, ${R.RED}) AND EXISTS (SELECT 1 FROM intel_recipients r WHERE r.seq = o.seq AND r.principal IN (${list(s.principals)}))))`,
+        ` OR (o.tlp IN (${R.AMBER}, ${R.RED}) AND (SELECT 1 FROM intel_recipients r WHERE r.seq = o.seq AND r.principal IN (${list(s.principals)}) LIMIT 1) IS NOT NULL))`,
     );
   }
   return `SELECT ${VERSION_COLUMNS.map((c) => `o.${c}`).join(', ')} FROM intel_objects o WHERE ${where.join(' AND ')} ORDER BY o.seq LIMIT ?`;
@@ -76,8 +106,11 @@ export class SqliteIntelStore extends SqlIntelStore {
   private readonly firstVersion: Database.Statement;
   private readonly sameVersion: Database.Statement;
   private readonly insertObject: Database.Statement;
+  private readonly insertObjects: Database.Statement;
   private readonly insertRecipient: Database.Statement;
+  private readonly insertRecipients: Database.Statement;
   private readonly insertTerm: Database.Statement;
+  private readonly insertTerms: Database.Statement;
   private readonly clearLatest: Database.Statement;
   private readonly clearFirst: Database.Statement;
   private readonly setLogIndex: Database.Statement;
@@ -97,13 +130,14 @@ export class SqliteIntelStore extends SqlIntelStore {
     this.latestVersion = raw.prepare('SELECT seq, version_key FROM intel_objects WHERE collection_id = ? AND stix_id = ? ORDER BY version_key DESC LIMIT 1');
     this.firstVersion = raw.prepare('SELECT seq, version_key FROM intel_objects WHERE collection_id = ? AND stix_id = ? ORDER BY version_key ASC LIMIT 1');
     this.sameVersion = raw.prepare('SELECT seq, json FROM intel_objects WHERE collection_id = ? AND stix_id = ? AND version_key = ?');
-    this.insertObject = raw.prepare(
-      `INSERT INTO intel_objects (seq, collection_id, stix_id, type, version, version_key, spec_version, tlp, author_org_id, author_user_id,
-         recipients, revoked, json, salt, log_index, created, is_latest, is_first)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
-    );
-    this.insertRecipient = raw.prepare('INSERT INTO intel_recipients (seq, principal) VALUES (?, ?)');
-    this.insertTerm = raw.prepare('INSERT INTO intel_terms (term, seq) VALUES (?, ?)');
+    const objectSql = (n: number) => `INSERT INTO intel_objects (${OBJECT_COLUMNS.join(', ')}) VALUES ${Array(n).fill(`(${list(OBJECT_COLUMNS.length)})`).join(', ')}`;
+    const pairSql = (table: string, columns: string, n: number) => `INSERT INTO ${table} (${columns}) VALUES ${Array(n).fill('(?, ?)').join(', ')}`;
+    this.insertObject = raw.prepare(objectSql(1));
+    this.insertObjects = raw.prepare(objectSql(OBJECTS_PER_STATEMENT));
+    this.insertRecipient = raw.prepare(pairSql('intel_recipients', 'seq, principal', 1));
+    this.insertRecipients = raw.prepare(pairSql('intel_recipients', 'seq, principal', PAIRS_PER_STATEMENT));
+    this.insertTerm = raw.prepare(pairSql('intel_terms', 'term, seq', 1));
+    this.insertTerms = raw.prepare(pairSql('intel_terms', 'term, seq', PAIRS_PER_STATEMENT));
     this.clearLatest = raw.prepare('UPDATE intel_objects SET is_latest = 0 WHERE seq = ?');
     this.clearFirst = raw.prepare('UPDATE intel_objects SET is_first = 0 WHERE seq = ?');
     this.setLogIndex = raw.prepare('UPDATE intel_objects SET log_index = ? WHERE seq = ?');
@@ -141,29 +175,21 @@ export class SqliteIntelStore extends SqlIntelStore {
       }
     }
     const plan = planInsert(collectionId, rows, flags, existing, firstSeqOf(this.now(), Number(this.lastSeq.get())));
-    for (const { row: o, principals, terms } of plan.added) {
-      this.insertObject.run(
-        o.seq,
-        o.collection_id,
-        o.stix_id,
-        o.type,
-        o.version,
-        o.version_key,
-        o.spec_version,
-        o.tlp,
-        o.author_org_id,
-        o.author_user_id,
-        o.recipients,
-        o.revoked,
-        o.json,
-        o.salt,
-        o.created,
-        o.is_latest,
-        o.is_first,
-      );
-      for (const p of principals) this.insertRecipient.run(o.seq, p);
-      for (const t of terms) this.insertTerm.run(t, o.seq);
+    // Several rows per statement: SQLite's per-statement work is a large share of a small row's cost.
+    const objects = plan.added.map((a) => a.row);
+    let i = 0;
+    for (; i + OBJECTS_PER_STATEMENT <= objects.length; i += OBJECTS_PER_STATEMENT) {
+      const values: unknown[] = [];
+      for (let j = i; j < i + OBJECTS_PER_STATEMENT; j++) pushObject(values, objects[j]!);
+      this.insertObjects.run(values);
     }
+    for (; i < objects.length; i++) this.insertObject.run(pushObject([], objects[i]!));
+    const pairs: unknown[] = [];
+    for (const { row, principals } of plan.added) for (const p of principals) pairs.push(row.seq, p);
+    this.insertPairs(pairs, this.insertRecipients, this.insertRecipient);
+    pairs.length = 0;
+    for (const { row, terms } of plan.added) for (const t of terms) pairs.push(t, row.seq);
+    this.insertPairs(pairs, this.insertTerms, this.insertTerm);
     for (const seq of plan.clearLatest) this.clearLatest.run(seq);
     for (const seq of plan.clearFirst) this.clearFirst.run(seq);
     if (plan.lastSeq !== null) this.setLastSeq.run(plan.lastSeq);
@@ -197,6 +223,14 @@ export class SqliteIntelStore extends SqlIntelStore {
   override async setLogIndexes(pairs: readonly { seq: number; log_index: number }[]): Promise<void> {
     if (pairs.length === 0) return;
     await this.kdb.connection().execute(async () => this.setLogIndexesTx.immediate(pairs));
+  }
+
+  /** Inserts flattened two-column rows, PAIRS_PER_STATEMENT at a time. */
+  private insertPairs(values: unknown[], many: Database.Statement, one: Database.Statement): void {
+    const chunk = 2 * PAIRS_PER_STATEMENT;
+    let i = 0;
+    for (; i + chunk <= values.length; i += chunk) many.run(values.slice(i, i + chunk));
+    for (; i < values.length; i += 2) one.run(values[i], values[i + 1]);
   }
 
   /** The prepared statement of a listing shape, from a small LRU cache. */
