@@ -58,6 +58,9 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
     // Errors the router raises before any hook (bad URL encoding, over-long parameters).
     frameworkErrors: (err, req, reply) => {
       const tooLong = (err as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH';
+      if (req.url.startsWith('/taxii2/')) {
+        return taxiiError(req, reply, tooLong ? new AccordError('URI_TOO_LONG', 'A path parameter is longer than the server accepts.') : new ValidationError([{ path: '', message: 'The URL is malformed.' }], 'The URL is malformed.'));
+      }
       return sendProblem(req, reply, tooLong
         ? { status: 414, code: 'URI_TOO_LONG', detail: 'A path parameter is longer than the server accepts.' }
         : { status: 400, code: 'VALIDATION_FAILED', detail: 'The URL is malformed.' });

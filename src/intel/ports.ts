@@ -115,7 +115,15 @@ export type InsertOutcome =
   /** The same id and version with identical JSON was already there: idempotent success. */
   | { kind: 'duplicate'; seq: number }
   /** The same id and version with different content exists: refused. */
-  | { kind: 'conflict' };
+  | { kind: 'conflict' }
+  /**
+   * Another organisation shared an object under this id (not an SCO) and the
+   * writer can read it: only an object's creator versions it (STIX 2.1 §3.6).
+   * Versions the writer cannot read are never consulted, and SCOs (ids derived
+   * from values) are never `foreign`: each organisation keeps its own copy, so
+   * an insert never tells anyone about what they may not read.
+   */
+  | { kind: 'foreign' };
 
 /**
  * The caller, reduced to what the TLP rule needs. `groupIds` are the sharing
@@ -214,14 +222,21 @@ export interface IntelStore {
   // Objects
   /**
    * Stores versions in one transaction, serialised with every other insert so
-   * `seq` grows in commit order; keeps `latest`/`first` flags right even when
-   * an older version arrives after a newer one. Outcomes are in input order.
+   * `seq` grows in commit order; keeps `latest`/`first` flags (per object and
+   * sharing organisation) right even when an older version arrives after a
+   * newer one. Outcomes are in input order. `writer` is who posts (for the
+   * `foreign` rule); by default each row's author without sharing groups.
    */
-  insertVersions(collectionId: string, rows: readonly NewIntelObjectVersion[]): Promise<InsertOutcome[]>;
+  insertVersions(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer): Promise<InsertOutcome[]>;
   /** A page in seq order of versions the viewer may read; `more` says whether another page exists. */
   listObjects(q: ObjectQuery): Promise<{ rows: IntelObjectVersion[]; more: boolean }>;
-  /** Deletes versions of one object (all, or those whose version is listed); returns how many. */
-  deleteObject(collectionId: string, stixId: string, versions?: readonly string[]): Promise<number>;
+  /**
+   * Deletes versions of one object shared by one organisation (all, or those
+   * whose version is listed); returns how many. Versions are kept per
+   * organisation: duplicates and conflicts are only ever detected among the
+   * writer's own organisation's versions, so inserting reveals nothing.
+   */
+  deleteObject(collectionId: string, stixId: string, authorOrgId: string, versions?: readonly string[]): Promise<number>;
   /** The latest version of an object in any of the collections, if the viewer may read it. */
   getLatest(collectionIds: readonly string[], stixId: string, viewer: Viewer): Promise<IntelObjectVersion | null>;
   /** Every version of an object in any of the collections that the viewer may read, oldest first (bounded). */

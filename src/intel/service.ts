@@ -78,17 +78,6 @@ export function versionOf(obj: Record<string, unknown>): string {
   return '';
 }
 
-interface VisibleVersions {
-  orgs: Set<string>;
-  instants: Set<string>;
-}
-
-/** A version timestamp in one spelling per instant (…:00Z and …:00.000Z are the same version). */
-function versionInstant(version: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/.exec(version);
-  return m ? `${m[1]}.${(m[2] ?? '').replace(/0+$/, '').padEnd(9, '0')}` : version;
-}
-
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -311,27 +300,17 @@ export class IntelService {
           s.failure_count++;
         } else prepared.push(p.row);
       }
-      // STIX 2.1 §3.6: only an object's creator versions it. Another organisation's newer version
-      // would replace it in every latest-only view (a RED one would hide it from everyone), so it is
-      // refused. Only versions the poster may read are consulted: the refusal reveals nothing new.
-      const seen = prepared.length > 0 ? await this.visibleVersions(job.collection.id, [...new Set(prepared.map((r) => r.stix_id))], viewer) : new Map<string, VisibleVersions>();
-      const rows: NewIntelObjectVersion[] = [];
-      const rowIndex: StatusDetail[] = [];
-      for (const row of prepared) {
-        const v = seen.get(row.stix_id);
-        if (v && !v.instants.has(versionInstant(row.version)) && [...v.orgs].some((o) => o !== job.caller.orgId)) {
-          s.failures.push({ id: row.stix_id, version: row.version, message: 'another organisation shared this object and only its creator may version it (STIX 2.1 §3.6); share yours under a new id' });
-          s.failure_count++;
-        } else {
-          rows.push(row);
-          rowIndex.push({ id: row.stix_id, version: row.version });
-        }
-      }
-      const outcomes = rows.length > 0 ? await this.deps.store.insertVersions(job.collection.id, rows) : [];
+      const rows = prepared;
+      const rowIndex: StatusDetail[] = prepared.map((r) => ({ id: r.stix_id, version: r.version }));
+      const outcomes = rows.length > 0 ? await this.deps.store.insertVersions(job.collection.id, rows, viewer) : [];
       outcomes.forEach((o, i) => {
         const d = rowIndex[i]!;
         if (o.kind === 'conflict') {
-          s.failures.push({ ...d, message: 'a different object with this id and version is already stored; change modified to make a new version' });
+          s.failures.push({ ...d, message: 'your organisation already stored a different object under this id and version; change modified to make a new version' });
+          s.failure_count++;
+        } else if (o.kind === 'foreign') {
+          // STIX 2.1 §3.6: only an object's creator versions it. Random (UUIDv4) ids only, so this reveals nothing guessable.
+          s.failures.push({ ...d, message: 'another organisation shared an object under this id, and only its creator may version it (STIX 2.1 §3.6); share yours under a new id' });
           s.failure_count++;
         } else {
           s.successes.push(o.kind === 'duplicate' ? { ...d, message: 'already stored' } : d);
@@ -349,21 +328,6 @@ export class IntelService {
   }
 
   /** The authors' organisations and version instants of the versions of `ids` in a collection that `viewer` may read. */
-  private async visibleVersions(collectionId: string, ids: string[], viewer: Viewer): Promise<Map<string, VisibleVersions>> {
-    const out = new Map<string, VisibleVersions>();
-    for (let after: number | undefined; ; ) {
-      const { rows, more } = await this.deps.store.listObjects({ collection_id: collectionId, viewer, ids, version: { kind: 'all' }, limit: 1000, ...(after === undefined ? {} : { after }) });
-      for (const r of rows) {
-        const e = out.get(r.stix_id) ?? { orgs: new Set<string>(), instants: new Set<string>() };
-        e.orgs.add(r.author_org_id);
-        e.instants.add(versionInstant(r.version));
-        out.set(r.stix_id, e);
-      }
-      if (!more || rows.length === 0) return out;
-      after = rows[rows.length - 1]!.seq;
-    }
-  }
-
   private async prepare(
     obj: unknown,
     c: Collection,
@@ -471,9 +435,13 @@ export class IntelService {
     if (caller.role !== 'admin' && targets.some((v) => v.author_org_id !== caller.orgId)) {
       throw new IntelError('INTEL_FORBIDDEN', 'only the organisation that shared an object (or the secretariat) may delete it');
     }
-    // Always the versions checked above: "every version" must not reach versions the caller cannot
-    // see (another organisation may have shared a version of the same id under AMBER or RED).
-    return this.deps.store.deleteObject(c.id, stixId, targets.map((t) => t.version));
+    // Always the versions checked above, per sharing organisation: "every version" must not reach
+    // versions the caller cannot see (another organisation may keep its own copy under AMBER or RED).
+    let n = 0;
+    for (const author of new Set(targets.map((t) => t.author_org_id))) {
+      n += await this.deps.store.deleteObject(c.id, stixId, author, targets.filter((t) => t.author_org_id === author).map((t) => t.version));
+    }
+    return n;
   }
 
   /** REST search across every collection the caller may read. */

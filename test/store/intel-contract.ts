@@ -468,6 +468,25 @@ export function runIntelStoreContract({ name, newStore, skip = false }: IntelSto
       });
     });
 
+    describe('versions are kept per sharing organisation', () => {
+      it('never tells a writer about another organisation\'s copy: SCOs coexist, SDO ids of others are foreign', async (s) => {
+        const sco = makeVersion(7, { version: '', type: 'ipv4-addr', tlp: 'RED', json: '{"a":1}' });
+        // org-b shares the same SCO (same deterministic id) without knowing org-a has it: stored, not "already stored".
+        const other = { ...sco, author_org_id: 'org-b', author_user_id: 'user-b1', json: '{"b":1}' };
+        assert.deepEqual((await s.insertVersions(C1, [sco])).map((o) => o.kind), ['added']);
+        assert.deepEqual((await s.insertVersions(C1, [other])).map((o) => o.kind), ['added']);
+        assert.deepEqual((await s.insertVersions(C1, [other])).map((o) => o.kind), ['duplicate']);
+        // An SDO id another organisation shared cannot be versioned by anyone else.
+        const sdo = makeVersion(8, { version: '2024-01-01T00:00:00Z' });
+        await s.insertVersions(C1, [sdo]);
+        const hijack = { ...sdo, author_org_id: 'org-b', author_user_id: 'user-b1', version: '2025-01-01T00:00:00Z', json: '{"hijack":1}' };
+        assert.deepEqual(await s.insertVersions(C1, [hijack]), [{ kind: 'foreign' }]);
+        // Each organisation's copy keeps its own latest flag; deleting one leaves the other.
+        assert.equal(await s.deleteObject(C1, sco.stix_id, 'org-b'), 1);
+        assert.equal(await s.deleteObject(C1, sco.stix_id, 'org-a'), 1);
+      });
+    });
+
     describe('deleting objects', () => {
       it('removes versions and moves latest and first to what remains', async (s) => {
         const v = (n: number, version: string, tlp: TlpLevel = 'AMBER') => makeVersion(n, { version, json: version, tlp, recipients: ['org:org-c'], terms: ['v:gone'] });
@@ -475,14 +494,14 @@ export function runIntelStoreContract({ name, newStore, skip = false }: IntelSto
         await s.insertVersions(C1, [v(1, '2024-01-01T00:00:00Z'), v(1, '2024-02-01T00:00:00Z'), v(1, '2024-03-01T00:00:00Z'), v(1, '2024-04-01T00:00:00Z'), v(2, '2024-01-01T00:00:00Z')]);
         const named = VIEWERS.namedOrg!;
         const versions = async (kind: 'last' | 'first') => (await s.listObjects({ collection_id: C1, viewer: named, limit: 10, ids: [id], version: { kind } })).rows.map((r) => r.version);
-        assert.equal(await s.deleteObject(C1, id, ['2024-04-01T00:00:00.000Z', '2024-01-01T00:00:00Z', '2030-01-01T00:00:00Z']), 2);
+        assert.equal(await s.deleteObject(C1, id, 'org-a', ['2024-04-01T00:00:00.000Z', '2024-01-01T00:00:00Z', '2030-01-01T00:00:00Z']), 2);
         assert.deepEqual(await versions('last'), ['2024-03-01T00:00:00Z']);
         assert.deepEqual(await versions('first'), ['2024-02-01T00:00:00Z']);
         assert.equal((await s.getLatest([C1], id, named))?.version, '2024-03-01T00:00:00Z');
-        assert.equal(await s.deleteObject(C1, id, []), 0);
-        assert.equal(await s.deleteObject(C1, id, ['2030-01-01T00:00:00Z']), 0);
-        assert.equal(await s.deleteObject(C2, id), 0);
-        assert.equal(await s.deleteObject(C1, id), 2);
+        assert.equal(await s.deleteObject(C1, id, 'org-a', []), 0);
+        assert.equal(await s.deleteObject(C1, id, 'org-a', ['2030-01-01T00:00:00Z']), 0);
+        assert.equal(await s.deleteObject(C2, id, 'org-a'), 0);
+        assert.equal(await s.deleteObject(C1, id, 'org-a'), 2);
         assert.equal(await s.getLatest([C1], id, named), null);
         assert.deepEqual(await s.versionsOf([C1], id, named, 10), []);
         const left = (await s.search({ viewer: named, collection_ids: [C1], term: 'v:gone', limit: 10 })).rows;

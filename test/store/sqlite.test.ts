@@ -121,7 +121,7 @@ describe('sqlite file database', () => {
         await s.insertVersions(makeCollection(2).id, [makeVersion(3, amber), makeVersion(4, { tlp: 'GREEN', recipients: ['org:org-c'] })]);
         assert.equal(count('intel_recipients'), 8, 'AMBER rows name their recipients; GREEN ones need none');
         assert.equal(count('intel_terms'), 10);
-        assert.equal(await s.deleteObject(makeCollection(1).id, makeVersion(1).stix_id), 2);
+        assert.equal(await s.deleteObject(makeCollection(1).id, makeVersion(1).stix_id, 'org-a'), 2);
         assert.equal(count('intel_recipients'), 4);
         assert.equal(count('intel_terms'), 6);
         assert.equal(await s.deleteCollection('root-1', makeCollection(2).id), true);

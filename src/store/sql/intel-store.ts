@@ -1,5 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
-import { TLP_BY_RANK, TLP_RANK, viewerPrincipals } from '../../intel/access.js';
+import { canRead, TLP_BY_RANK, TLP_RANK, viewerPrincipals } from '../../intel/access.js';
 import { IntelError } from '../../intel/errors.js';
 import type {
   ActivityRow,
@@ -52,6 +52,7 @@ export function versionKey(version: string): string {
 export interface VersionFlags {
   seq: number;
   stix_id: string;
+  author_org_id: string;
   version_key: string;
   latest: boolean;
   first: boolean;
@@ -61,8 +62,14 @@ export interface VersionFlags {
 export interface ExistingVersion {
   seq: number;
   stix_id: string;
+  author_org_id: string;
   version_key: string;
   json: string;
+}
+
+/** Where planInsert keeps an object's state: versions are per object and sharing organisation. */
+function ownerKey(stixId: string, authorOrgId: string): string {
+  return `${authorOrgId}\u0000${stixId}`;
 }
 
 /** One row to write, with the rows of the two side tables. */
@@ -95,6 +102,10 @@ export function planInsert(
   flags: Iterable<VersionFlags>,
   existing: Iterable<ExistingVersion>,
   firstSeq: number,
+  /** Ids (not SCOs) that another organisation than the row's already shared in this collection: `ownerKey`s refused as foreign. */
+  foreign: ReadonlySet<string> = new Set(),
+  /** `ownerKey + NUL + version key` → seq of another organisation's identical, visible version. */
+  duplicates: ReadonlyMap<string, number> = new Map(),
 ): InsertPlan {
   interface Mark {
     seq: number;
@@ -114,17 +125,27 @@ export function planInsert(
     return s;
   };
   for (const f of flags) {
-    const s = state(f.stix_id);
+    const s = state(ownerKey(f.stix_id, f.author_org_id));
     if (f.latest) s.latest = { seq: f.seq, key: f.version_key };
     if (f.first) s.first = { seq: f.seq, key: f.version_key };
   }
-  for (const e of existing) state(e.stix_id).versions.set(e.version_key, { seq: e.seq, json: e.json });
+  for (const e of existing) state(ownerKey(e.stix_id, e.author_org_id)).versions.set(e.version_key, { seq: e.seq, json: e.json });
 
   const plan: InsertPlan = { outcomes: [], added: [], clearLatest: [], clearFirst: [], lastSeq: null };
   let next = firstSeq;
   for (const r of rows) {
     const key = versionKey(r.version);
-    const s = state(r.stix_id);
+    const owner = ownerKey(r.stix_id, r.author_org_id);
+    const theirs = duplicates.get(`${owner}\u0000${key}`);
+    if (theirs !== undefined) {
+      plan.outcomes.push({ kind: 'duplicate', seq: theirs });
+      continue;
+    }
+    if (foreign.has(owner)) {
+      plan.outcomes.push({ kind: 'foreign' });
+      continue;
+    }
+    const s = state(owner);
     const known = s.versions.get(key);
     if (known !== undefined) {
       plan.outcomes.push(known.json === r.json ? { kind: 'duplicate', seq: known.seq } : { kind: 'conflict' });
@@ -179,6 +200,75 @@ export function planInsert(
 }
 
 /** The first seq of a batch: the clock, unless that would not be after the last seq handed out. */
+/**
+ * From every stored version of the batch's ids (id, author, version key, seq,
+ * json), the inputs of planInsert: each (object, author)'s latest and first
+ * version, the versions rows may duplicate, and the ids another organisation
+ * already shared (SCOs excepted: their version is empty).
+ */
+export interface StoredVersion {
+  seq: number;
+  stix_id: string;
+  author_org_id: string;
+  author_user_id: string;
+  version_key: string;
+  json: string;
+  tlp: number;
+  recipients: string;
+}
+
+export function storedState(
+  rows: readonly NewIntelObjectVersion[],
+  stored: readonly StoredVersion[],
+  writer: Viewer | undefined,
+): { flags: VersionFlags[]; existing: ExistingVersion[]; foreign: Set<string>; duplicates: Map<string, number> } {
+  const flags: VersionFlags[] = [];
+  const existing: ExistingVersion[] = [];
+  const foreign = new Set<string>();
+  const duplicates = new Map<string, number>();
+  if (stored.length === 0) return { flags, existing, foreign, duplicates };
+  const byOwner = new Map<string, StoredVersion[]>();
+  const authorsById = new Map<string, Set<string>>();
+  for (const v of stored) {
+    const k = ownerKey(v.stix_id, v.author_org_id);
+    const list = byOwner.get(k);
+    if (list) list.push(v);
+    else byOwner.set(k, [v]);
+    const a = authorsById.get(v.stix_id);
+    if (a) a.add(v.author_org_id);
+    else authorsById.set(v.stix_id, new Set([v.author_org_id]));
+  }
+  for (const list of byOwner.values()) {
+    let latest = list[0]!;
+    let first = list[0]!;
+    for (const v of list) {
+      if (v.version_key > latest.version_key) latest = v;
+      if (v.version_key < first.version_key) first = v;
+      existing.push({ seq: v.seq, stix_id: v.stix_id, author_org_id: v.author_org_id, version_key: v.version_key, json: v.json });
+    }
+    flags.push({ seq: latest.seq, stix_id: latest.stix_id, author_org_id: latest.author_org_id, version_key: latest.version_key, latest: true, first: false });
+    flags.push({ seq: first.seq, stix_id: first.stix_id, author_org_id: first.author_org_id, version_key: first.version_key, latest: false, first: true });
+  }
+  for (const r of rows) {
+    if (r.version === '' || !authorsById.get(r.stix_id)?.size) continue;
+    // Only versions the writer may read count: a refusal must not reveal anything hidden.
+    const othersVisible = stored.some(
+      (v) =>
+        v.stix_id === r.stix_id &&
+        v.author_org_id !== r.author_org_id &&
+        canRead(writer ?? { kind: 'user', userId: r.author_user_id, orgId: r.author_org_id, groupIds: [] }, { tlp: TLP_BY_RANK[v.tlp] ?? 'RED', author_org_id: v.author_org_id, author_user_id: v.author_user_id, recipients: JSON.parse(v.recipients) as Recipient[] }),
+    );
+    if (othersVisible) {
+      // Re-posting exactly what another organisation shared (federation does) is an idempotent success.
+      const key = versionKey(r.version);
+      const same = stored.find((v) => v.stix_id === r.stix_id && v.author_org_id !== r.author_org_id && v.version_key === key && v.json === r.json);
+      if (same) duplicates.set(ownerKey(r.stix_id, r.author_org_id) + '\u0000' + key, same.seq);
+      else foreign.add(ownerKey(r.stix_id, r.author_org_id));
+    }
+  }
+  return { flags, existing, foreign, duplicates };
+}
+
 export function firstSeqOf(now: number, lastSeq: number): number {
   return Math.max(Math.floor(now), lastSeq + 1);
 }
@@ -414,7 +504,7 @@ export class SqlIntelStore implements IntelStore {
 
   // Objects
 
-  async insertVersions(collectionId: string, rows: readonly NewIntelObjectVersion[]): Promise<InsertOutcome[]> {
+  async insertVersions(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer): Promise<InsertOutcome[]> {
     if (rows.length === 0) return [];
     // READ COMMITTED explicitly: each statement after the lock must see what the previous holder committed.
     return this.db
@@ -422,39 +512,20 @@ export class SqlIntelStore implements IntelStore {
       .setIsolationLevel('read committed')
       .execute(async (tx) => {
         const last = await this.lockSequence(tx);
-        const keysById = new Map<string, Set<string>>();
-        for (const r of rows) {
-          const keys = keysById.get(r.stix_id);
-          if (keys) keys.add(versionKey(r.version));
-          else keysById.set(r.stix_id, new Set([versionKey(r.version)]));
-        }
-        const ids = [...keysById.keys()];
-        const flags: VersionFlags[] = [];
-        const existing: ExistingVersion[] = [];
+        const ids = [...new Set(rows.map((r) => r.stix_id))];
+        const stored: StoredVersion[] = [];
         for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-          const chunk = ids.slice(i, i + LOOKUP_CHUNK);
-          const keys = [...new Set(chunk.flatMap((id) => [...keysById.get(id)!]))];
-          const marked = await tx
+          // Every stored version of these ids, any author: usually none (a new object).
+          const found = await tx
             .selectFrom('intel_objects')
-            .select(['seq', 'stix_id', 'version_key', 'is_latest', 'is_first'])
+            .select(['seq', 'stix_id', 'author_org_id', 'author_user_id', 'version_key', 'json', 'tlp', 'recipients'])
             .where('collection_id', '=', collectionId)
-            .where('stix_id', 'in', chunk)
-            .where((eb) => eb.or([eb('is_latest', '=', 1), eb('is_first', '=', 1)]))
+            .where('stix_id', 'in', ids.slice(i, i + LOOKUP_CHUNK))
             .execute();
-          for (const m of marked) {
-            flags.push({ seq: Number(m.seq), stix_id: m.stix_id, version_key: m.version_key, latest: Number(m.is_latest) === 1, first: Number(m.is_first) === 1 });
-          }
-          if (marked.length === 0) continue;
-          const same = await tx
-            .selectFrom('intel_objects')
-            .select(['seq', 'stix_id', 'version_key', 'json'])
-            .where('collection_id', '=', collectionId)
-            .where('stix_id', 'in', chunk)
-            .where('version_key', 'in', keys)
-            .execute();
-          for (const e of same) existing.push({ seq: Number(e.seq), stix_id: e.stix_id, version_key: e.version_key, json: e.json });
+          for (const f of found) stored.push({ ...f, seq: Number(f.seq), tlp: Number(f.tlp) });
         }
-        const plan = planInsert(collectionId, rows, flags, existing, firstSeqOf(this.now(), last));
+        const { flags, existing, foreign, duplicates } = storedState(rows, stored, writer);
+        const plan = planInsert(collectionId, rows, flags, existing, firstSeqOf(this.now(), last), foreign, duplicates);
         for (let i = 0; i < plan.added.length; i += INSERT_CHUNK) {
           await tx
             .insertInto('intel_objects')
@@ -509,12 +580,12 @@ export class SqlIntelStore implements IntelStore {
     return page(rows, limit);
   }
 
-  async deleteObject(collectionId: string, stixId: string, versions?: readonly string[]): Promise<number> {
+  async deleteObject(collectionId: string, stixId: string, authorOrgId: string, versions?: readonly string[]): Promise<number> {
     if (versions !== undefined && versions.length === 0) return 0;
     return this.db.transaction().execute(async (tx) => {
       // Serialised with inserts: both maintain the latest/first flags of the object.
       await this.lockSequence(tx);
-      let doomed = tx.selectFrom('intel_objects').select('seq').where('collection_id', '=', collectionId).where('stix_id', '=', stixId);
+      let doomed = tx.selectFrom('intel_objects').select('seq').where('collection_id', '=', collectionId).where('stix_id', '=', stixId).where('author_org_id', '=', authorOrgId);
       if (versions !== undefined) doomed = doomed.where('version_key', 'in', [...new Set(versions.map(versionKey))]);
       const seqs = (await doomed.execute()).map((r) => Number(r.seq));
       if (seqs.length === 0) return 0;
@@ -529,6 +600,7 @@ export class SqlIntelStore implements IntelStore {
         .select(['seq', 'is_latest', 'is_first'])
         .where('collection_id', '=', collectionId)
         .where('stix_id', '=', stixId)
+        .where('author_org_id', '=', authorOrgId)
         .orderBy('version_key')
         .execute();
       for (const [i, r] of rest.entries()) {

@@ -1,18 +1,18 @@
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { TLP_RANK, viewerPrincipals } from '../../intel/access.js';
-import type { InsertOutcome, IntelObjectVersion, NewIntelObjectVersion, ObjectQuery, VersionMatch } from '../../intel/ports.js';
+import type { InsertOutcome, IntelObjectVersion, NewIntelObjectVersion, ObjectQuery, VersionMatch, Viewer } from '../../intel/ports.js';
 import {
   SqlIntelStore,
   VERSION_COLUMNS,
   firstSeqOf,
   planInsert,
+  storedState,
+  type StoredVersion,
   seqAbove,
   toVersion,
   versionKey,
   wallClockMicros,
-  type ExistingVersion,
-  type VersionFlags,
   type VersionRow,
 } from '../sql/intel-store.js';
 import type { DB } from '../sql/schema.js';
@@ -102,9 +102,7 @@ export function objectPageSql(s: PageShape): string {
 export class SqliteIntelStore extends SqlIntelStore {
   private readonly lastSeq: Database.Statement;
   private readonly setLastSeq: Database.Statement;
-  private readonly latestVersion: Database.Statement;
-  private readonly firstVersion: Database.Statement;
-  private readonly sameVersion: Database.Statement;
+  private readonly storedVersions: Database.Statement;
   private readonly insertObject: Database.Statement;
   private readonly insertObjects: Database.Statement;
   private readonly insertRecipient: Database.Statement;
@@ -115,7 +113,7 @@ export class SqliteIntelStore extends SqlIntelStore {
   private readonly clearFirst: Database.Statement;
   private readonly setLogIndex: Database.Statement;
   private readonly pages = new Map<string, Database.Statement>();
-  private readonly insertTx: Database.Transaction<(collectionId: string, rows: readonly NewIntelObjectVersion[]) => InsertOutcome[]>;
+  private readonly insertTx: Database.Transaction<(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer) => InsertOutcome[]>;
   private readonly setLogIndexesTx: Database.Transaction<(pairs: readonly { seq: number; log_index: number }[]) => void>;
 
   constructor(
@@ -126,10 +124,8 @@ export class SqliteIntelStore extends SqlIntelStore {
     super(kdb, sqliteCapabilities, now);
     this.lastSeq = raw.prepare('SELECT last_seq FROM intel_sequence WHERE id = 1').pluck();
     this.setLastSeq = raw.prepare('UPDATE intel_sequence SET last_seq = ? WHERE id = 1');
-    // Both walk the unique (collection_id, stix_id, version_key) index: one step each.
-    this.latestVersion = raw.prepare('SELECT seq, version_key FROM intel_objects WHERE collection_id = ? AND stix_id = ? ORDER BY version_key DESC LIMIT 1');
-    this.firstVersion = raw.prepare('SELECT seq, version_key FROM intel_objects WHERE collection_id = ? AND stix_id = ? ORDER BY version_key ASC LIMIT 1');
-    this.sameVersion = raw.prepare('SELECT seq, json FROM intel_objects WHERE collection_id = ? AND stix_id = ? AND version_key = ?');
+    // Walks the unique (collection_id, stix_id, author_org_id, version_key) index.
+    this.storedVersions = raw.prepare('SELECT seq, stix_id, author_org_id, author_user_id, version_key, json, tlp, recipients FROM intel_objects WHERE collection_id = ? AND stix_id = ?');
     const objectSql = (n: number) => `INSERT INTO intel_objects (${OBJECT_COLUMNS.join(', ')}) VALUES ${Array(n).fill(`(${list(OBJECT_COLUMNS.length)})`).join(', ')}`;
     const pairSql = (table: string, columns: string, n: number) => `INSERT INTO ${table} (${columns}) VALUES ${Array(n).fill('(?, ?)').join(', ')}`;
     this.insertObject = raw.prepare(objectSql(1));
@@ -141,40 +137,30 @@ export class SqliteIntelStore extends SqlIntelStore {
     this.clearLatest = raw.prepare('UPDATE intel_objects SET is_latest = 0 WHERE seq = ?');
     this.clearFirst = raw.prepare('UPDATE intel_objects SET is_first = 0 WHERE seq = ?');
     this.setLogIndex = raw.prepare('UPDATE intel_objects SET log_index = ? WHERE seq = ?');
-    this.insertTx = raw.transaction((collectionId: string, rows: readonly NewIntelObjectVersion[]) => this.insertBatch(collectionId, rows));
+    this.insertTx = raw.transaction((collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer) => this.insertBatch(collectionId, rows, writer));
     this.setLogIndexesTx = raw.transaction((pairs: readonly { seq: number; log_index: number }[]) => {
       for (const p of pairs) this.setLogIndex.run(p.log_index, p.seq);
     });
   }
 
-  override async insertVersions(collectionId: string, rows: readonly NewIntelObjectVersion[]): Promise<InsertOutcome[]> {
+  override async insertVersions(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer): Promise<InsertOutcome[]> {
     if (rows.length === 0) return [];
     // IMMEDIATE: take the write lock first, so another process's writer makes this wait (busy_timeout), not fail.
-    return this.kdb.connection().execute(async () => this.insertTx.immediate(collectionId, rows));
+    return this.kdb.connection().execute(async () => this.insertTx.immediate(collectionId, rows, writer));
   }
 
   /** insertVersions' transaction: look up what the batch may touch, plan, write. */
-  private insertBatch(collectionId: string, rows: readonly NewIntelObjectVersion[]): InsertOutcome[] {
-    const keysById = new Map<string, Set<string>>();
+  private insertBatch(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer): InsertOutcome[] {
+    const stored: StoredVersion[] = [];
+    const seen = new Set<string>();
     for (const r of rows) {
-      const keys = keysById.get(r.stix_id);
-      if (keys) keys.add(versionKey(r.version));
-      else keysById.set(r.stix_id, new Set([versionKey(r.version)]));
+      if (seen.has(r.stix_id)) continue;
+      seen.add(r.stix_id);
+      // One probe of the unique index per id; a new object (the common case) finds nothing.
+      for (const v of this.storedVersions.all(collectionId, r.stix_id) as typeof stored) stored.push(v);
     }
-    const flags: VersionFlags[] = [];
-    const existing: ExistingVersion[] = [];
-    for (const [id, keys] of keysById) {
-      const latest = this.latestVersion.get(collectionId, id) as { seq: number; version_key: string } | undefined;
-      if (latest === undefined) continue; // a new object: the common case, one index probe
-      const first = this.firstVersion.get(collectionId, id) as { seq: number; version_key: string };
-      flags.push({ seq: latest.seq, stix_id: id, version_key: latest.version_key, latest: true, first: false });
-      flags.push({ seq: first.seq, stix_id: id, version_key: first.version_key, latest: false, first: true });
-      for (const key of keys) {
-        const same = this.sameVersion.get(collectionId, id, key) as { seq: number; json: string } | undefined;
-        if (same !== undefined) existing.push({ seq: same.seq, stix_id: id, version_key: key, json: same.json });
-      }
-    }
-    const plan = planInsert(collectionId, rows, flags, existing, firstSeqOf(this.now(), Number(this.lastSeq.get())));
+    const { flags, existing, foreign, duplicates } = storedState(rows, stored, writer);
+    const plan = planInsert(collectionId, rows, flags, existing, firstSeqOf(this.now(), Number(this.lastSeq.get())), foreign, duplicates);
     // Several rows per statement: SQLite's per-statement work is a large share of a small row's cost.
     const objects = plan.added.map((a) => a.row);
     let i = 0;

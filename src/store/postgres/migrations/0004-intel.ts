@@ -71,7 +71,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created TEXT NOT NULL,
       is_latest SMALLINT NOT NULL,
       is_first SMALLINT NOT NULL,
-      UNIQUE (collection_id, stix_id, version_key)
+      UNIQUE (collection_id, stix_id, author_org_id, version_key)
     )`,
     // TAXII paging: one collection in seq order (the unique index above serves lookups by id).
     sql`CREATE INDEX intel_objects_collection_seq ON intel_objects(collection_id, seq)`,
