@@ -136,6 +136,15 @@ try {
   console.log(`server peak RSS after ingest: ${rssOf(server.pid!).toFixed(0)} MB`);
 
   if (process.env.BENCH_ONLY_INGEST) throw new Error('stopping after the ingest (BENCH_ONLY_INGEST)');
+  // Let the ledger feed log what was just ingested, so pages are timed on a settled server (as a reader would meet it).
+  const settle = performance.now();
+  for (let prev = -1; ; ) {
+    const size = Number((await (await fetch(`${url}/log/checkpoint`)).text()).split('\n')[1]);
+    if (size === prev) break;
+    prev = size;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  console.log(`ledger caught up ${((performance.now() - settle) / 1000).toFixed(1)} s after the ingest`);
   // 2. pages with added_after at random points, as another organisation's analyst
   const manifest = async (q: string) =>
     fetch(`${url}/taxii2/api/collections/${DEFAULT_COLLECTION_ID}/objects/?${q}`, { headers: { authorization: `Bearer ${reader}`, accept: TAXII } });

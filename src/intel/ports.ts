@@ -132,7 +132,13 @@ export type InsertOutcome =
 export type Viewer = { kind: 'anonymous' } | { kind: 'user'; userId: string; orgId: string; groupIds: readonly string[] };
 
 /** TAXII `match[version]`: `last` (default), `first`, `all`, or exact versions. */
-export type VersionMatch = { kind: 'last' } | { kind: 'first' } | { kind: 'all' } | { kind: 'exact'; versions: string[] };
+export type VersionMatch =
+  | { kind: 'last' }
+  | { kind: 'first' }
+  | { kind: 'all' }
+  | { kind: 'exact'; versions: string[] }
+  /** A comma list mixing keywords and timestamps (`first,last`, `last,2026-…`): any of them. */
+  | { kind: 'union'; first: boolean; last: boolean; versions: string[] };
 
 /** A TAXII listing (objects, manifest, versions of one object). */
 export interface ObjectQuery {

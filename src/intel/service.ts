@@ -328,6 +328,22 @@ export class IntelService {
   }
 
   /** The authors' organisations and version instants of the versions of `ids` in a collection that `viewer` may read. */
+  private salts: Buffer = Buffer.alloc(0);
+  private saltAt = 0;
+
+  /** A fresh 32-byte commitment salt, hex; drawn from the CSPRNG 1,000 at a time (one call per salt was 4% of ingestion). */
+  private salt(): string {
+    if (this.saltAt + 32 > this.salts.length) {
+      this.salts = randomBytes(32 * 1024);
+      this.saltAt = 0;
+    }
+    const hex = this.salts.toString('hex', this.saltAt, this.saltAt + 32);
+    // Each salt is used once: wipe it from the pool.
+    this.salts.fill(0, this.saltAt, this.saltAt + 32);
+    this.saltAt += 32;
+    return hex;
+  }
+
   private async prepare(
     obj: unknown,
     c: Collection,
@@ -376,7 +392,7 @@ export class IntelService {
         recipients,
         revoked: o.revoked === true,
         json,
-        salt: tlp === 'CLEAR' ? null : randomBytes(32).toString('hex'),
+        salt: tlp === 'CLEAR' ? null : this.salt(),
         terms: termsOf(o),
         created: typeof o.created === 'string' ? o.created : this.deps.clock.now().toISOString(),
       },

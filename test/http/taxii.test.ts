@@ -142,6 +142,10 @@ describe('TAXII 2.1', () => {
     assert.deepEqual(first.objects.map((o) => o.modified), ['2026-01-01T00:00:00.000Z']);
     const all = (await get(`${OBJECTS}${id}/?match[version]=all`)).json() as { objects: unknown[] };
     assert.equal(all.objects.length, 3);
+    const both = (await get(`${OBJECTS}${id}/?match[version]=first,last`)).json() as { objects: { modified: string }[] };
+    assert.deepEqual(both.objects.map((o) => o.modified).sort(), ['2026-01-01T00:00:00.000Z', '2026-01-05T00:00:00.000Z']);
+    const mixed = (await get(`${OBJECTS}${id}/?match[version]=last,2026-01-03T00:00:00.000Z`)).json() as { objects: { modified: string }[] };
+    assert.deepEqual(mixed.objects.map((o) => o.modified).sort(), ['2026-01-03T00:00:00.000Z', '2026-01-05T00:00:00.000Z']);
     const exact = (await get(`${OBJECTS}${id}/?match[version]=2026-01-03T00:00:00.000Z`)).json() as { objects: { name: string }[] };
     assert.equal(exact.objects[0]!.name, v3.name);
     const manifest = (await get(`/taxii2/api/collections/${DEFAULT_COLLECTION_ID}/manifest/?match[id]=${id}&match[version]=all`)).json() as {

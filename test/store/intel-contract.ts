@@ -365,6 +365,14 @@ export function runIntelStoreContract({ name, newStore, skip = false }: IntelSto
         assert.deepEqual(await list({ version: { kind: 'exact', versions: [] } }), []);
         assert.deepEqual(await list({ ids: [makeVersion(1).stix_id], version: { kind: 'last' } }), ['indicator:1@2024-03-01T00:00:00Z']);
         assert.deepEqual(await list({ ids: [makeVersion(1).stix_id], version: { kind: 'first' } }), ['indicator:1@2024-01-01T00:00:00Z']);
+        assert.deepEqual(await list({ ids: [makeVersion(1).stix_id], version: { kind: 'union', first: true, last: true, versions: [] } }), [
+          'indicator:1@2024-01-01T00:00:00Z',
+          'indicator:1@2024-03-01T00:00:00Z',
+        ]);
+        assert.deepEqual(await list({ ids: [makeVersion(1).stix_id], version: { kind: 'union', first: false, last: true, versions: ['2024-02-01T00:00:00Z'] } }), [
+          'indicator:1@2024-02-01T00:00:00Z',
+          'indicator:1@2024-03-01T00:00:00Z',
+        ]);
         assert.deepEqual(await list({ ids: [makeVersion(2).stix_id, mal.stix_id] }), ['indicator:2@2024-02-01T00:00:00Z', `malware:9@${mal.version}`]);
         assert.deepEqual(await list({ ids: [] }), []);
         assert.deepEqual(await list({ types: ['malware', 'tool'] }), [`malware:9@${mal.version}`]);

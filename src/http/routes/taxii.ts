@@ -189,7 +189,7 @@ export function parseFilters(query: Record<string, unknown>, allowed: readonly s
     if (keywords.includes('all')) f.version = { kind: 'all' };
     else if (keywords.length === 0) f.version = { kind: 'exact', versions: stamps };
     else if (keywords.length === 1 && stamps.length === 0) f.version = { kind: keywords[0] as 'first' | 'last' };
-    else throw new ValidationError([{ path: '/query/match[version]', message: 'combining first, last and timestamps in one query is not supported; ask for each separately (or use all)' }]);
+    else f.version = { kind: 'union', first: keywords.includes('first'), last: keywords.includes('last'), versions: stamps };
   }
   const specs = list(query['match[spec_version]'], 'match[spec_version]');
   if (specs) {

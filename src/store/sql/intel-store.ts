@@ -569,6 +569,12 @@ export class SqlIntelStore implements IntelStore {
     if (v.kind === 'last') query = query.where('o.is_latest', '=', 1);
     else if (v.kind === 'first') query = query.where('o.is_first', '=', 1);
     else if (v.kind === 'exact') query = query.where('o.version_key', 'in', [...new Set(v.versions.map(versionKey))]);
+    else if (v.kind === 'union') {
+      const keys = [...new Set(v.versions.map(versionKey))];
+      query = query.where((eb) =>
+        eb.or([...(v.first ? [eb('o.is_first', '=', 1)] : []), ...(v.last ? [eb('o.is_latest', '=', 1)] : []), ...(keys.length > 0 ? [eb('o.version_key', 'in', keys)] : [])]),
+      );
+    }
     if (q.ids !== undefined) query = query.where('o.stix_id', 'in', q.ids);
     if (q.types !== undefined) query = query.where('o.type', 'in', q.types);
     if (q.specVersions !== undefined) query = query.where('o.spec_version', 'in', q.specVersions);

@@ -23,7 +23,8 @@ const PAGE_STATEMENTS = 128;
 
 /** Which filters an object listing has: what its SQL text depends on. */
 export interface PageShape {
-  version: VersionMatch['kind'];
+  /** The version filter's kind; a union adds which keywords it holds (`union:fl`). */
+  version: VersionMatch['kind'] | `union:${string}`;
   /** Lengths of the IN-lists, 0 when the filter is absent. */
   versions: number;
   ids: number;
@@ -78,6 +79,11 @@ export function objectPageSql(s: PageShape): string {
   if (s.version === 'last') where.push('o.is_latest = 1');
   else if (s.version === 'first') where.push('o.is_first = 1');
   else if (s.version === 'exact') where.push(`o.version_key IN (${list(s.versions)})`);
+  else if (s.version.startsWith('union:')) {
+    const flags = s.version.slice(6);
+    const any = [...(flags.includes('f') ? ['o.is_first = 1'] : []), ...(flags.includes('l') ? ['o.is_latest = 1'] : []), ...(s.versions > 0 ? [`o.version_key IN (${list(s.versions)})`] : [])];
+    where.push(`(${any.join(' OR ')})`);
+  }
   if (s.ids > 0) where.push(`o.stix_id IN (${list(s.ids)})`);
   if (s.types > 0) where.push(`o.type IN (${list(s.types)})`);
   if (s.specVersions > 0) where.push(`o.spec_version IN (${list(s.specVersions)})`);
@@ -185,13 +191,13 @@ export class SqliteIntelStore extends SqlIntelStore {
   override async listObjects(q: ObjectQuery): Promise<{ rows: IntelObjectVersion[]; more: boolean }> {
     const limit = Math.max(0, Math.floor(q.limit));
     const v = q.version;
-    const versions = v.kind === 'exact' ? [...new Set(v.versions.map(versionKey))] : [];
+    const versions = v.kind === 'exact' || v.kind === 'union' ? [...new Set(v.versions.map(versionKey))] : [];
     for (const l of [q.ids, q.types, q.specVersions, v.kind === 'exact' ? versions : undefined]) {
       if (l !== undefined && l.length === 0) return { rows: [], more: false };
     }
     const principals = q.viewer.kind === 'user' ? viewerPrincipals(q.viewer) : null;
     const statement = this.page({
-      version: v.kind,
+      version: v.kind === 'union' ? `union:${v.first ? 'f' : ''}${v.last ? 'l' : ''}` : v.kind,
       versions: versions.length,
       ids: q.ids?.length ?? 0,
       types: q.types?.length ?? 0,
