@@ -62,6 +62,19 @@ export const DEFAULT_GRANTS: readonly CollectionGrant[] = [
 
 export const STATUS_RETENTION_MS = 48 * 3600_000;
 
+/** Entries kept in each of a stored status's successes, failures and pendings lists (the counts are always exact). */
+export const STATUS_DETAILS = 1000;
+
+/** The first STATUS_DETAILS objects still pending from `from` on, as status details. */
+function pendingDetails(objects: readonly unknown[], from: number): StatusDetail[] {
+  const out: StatusDetail[] = [];
+  for (let i = from; i < objects.length && out.length < STATUS_DETAILS; i++) {
+    const o = objects[i];
+    out.push({ id: isRecord(o) && typeof o.id === 'string' ? o.id.slice(0, 200) : '', version: isRecord(o) ? versionOf(o).slice(0, 40) : '' });
+  }
+  return out;
+}
+
 interface Job {
   status: IntelStatus;
   collection: Collection;
@@ -229,10 +242,10 @@ export class IntelService {
       pending_count: objects.length,
       successes: [],
       failures: [],
-      pendings: objects.map((o) => ({ id: isRecord(o) && typeof o.id === 'string' ? o.id.slice(0, 200) : '', version: isRecord(o) ? versionOf(o).slice(0, 40) : '' })),
+      pendings: pendingDetails(objects, 0),
       updated_at: now,
     };
-    await this.deps.store.putStatus(status);
+    await this.saveStatus(status);
     if (objects.length === 0) return status;
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
@@ -277,13 +290,23 @@ export class IntelService {
 
   private async failRest(job: Job, message: string): Promise<void> {
     const s = job.status;
-    for (const p of s.pendings) s.failures.push({ ...p, message });
-    s.failure_count += s.pendings.length;
+    for (const p of pendingDetails(job.objects, job.objects.length - s.pending_count)) s.failures.push({ ...p, message });
+    s.failure_count += s.pending_count;
     s.pendings = [];
     s.pending_count = 0;
     s.status = 'complete';
     s.updated_at = this.deps.clock.now().toISOString();
-    await this.deps.store.putStatus(s);
+    await this.saveStatus(s);
+  }
+
+  /**
+   * Persists a status with each detail list cut to STATUS_DETAILS entries
+   * (TAXII 2.1 §4.3.1: the lists are optional; the counts stay exact): a
+   * 200,000-object POST must not rewrite ever-growing lists after every chunk.
+   */
+  private saveStatus(s: IntelStatus): Promise<void> {
+    if (s.successes.length <= STATUS_DETAILS && s.failures.length <= STATUS_DETAILS && s.pendings.length <= STATUS_DETAILS) return this.deps.store.putStatus(s);
+    return this.deps.store.putStatus({ ...s, successes: s.successes.slice(0, STATUS_DETAILS), failures: s.failures.slice(0, STATUS_DETAILS), pendings: s.pendings.slice(0, STATUS_DETAILS) });
   }
 
   private async process(job: Job): Promise<void> {
@@ -317,11 +340,11 @@ export class IntelService {
           s.success_count++;
         }
       });
-      s.pendings = s.pendings.slice(chunk.length);
-      s.pending_count = s.pendings.length;
+      s.pending_count = job.objects.length - (start + chunk.length);
+      s.pendings = pendingDetails(job.objects, start + chunk.length);
       if (s.pending_count === 0) s.status = 'complete';
       s.updated_at = this.deps.clock.now().toISOString();
-      await this.deps.store.putStatus(s);
+      await this.saveStatus(s);
       // Let requests in between chunks: a big POST never blocks the server.
       await new Promise((r) => setImmediate(r));
     }
@@ -408,12 +431,12 @@ export class IntelService {
     for (const s of pending) {
       if (this.queue.some((j) => j.status.id === s.id)) continue;
       for (const p of s.pendings) s.failures.push({ ...p, message: 'the server restarted before storing this object; post it again (re-posting is idempotent)' });
-      s.failure_count += s.pendings.length;
+      s.failure_count += s.pending_count;
       s.pendings = [];
       s.pending_count = 0;
       s.status = 'complete';
       s.updated_at = this.deps.clock.now().toISOString();
-      await this.deps.store.putStatus(s);
+      await this.saveStatus(s);
     }
     await this.deps.store.pruneStatuses(new Date(this.deps.clock.now().getTime() - STATUS_RETENTION_MS).toISOString());
     return pending.length;

@@ -193,6 +193,19 @@ describe('TAXII 2.1', () => {
     assert.ok(!after.objects.some((o) => o.id === objs[0]!.id));
   });
 
+  test('a big POST keeps exact counts while each stored detail list is capped at 1,000', async () => {
+    const objs = Array.from({ length: 2500 }, () => indicator());
+    let s = (await post(objs)).json() as { id: string; status: string; total_count: number; success_count: number; pending_count: number; successes: unknown[]; pendings: unknown[] };
+    assert.equal(s.total_count, 2500);
+    assert.ok(s.pendings.length <= 1000 && s.successes.length <= 1000);
+    await h.ctx.intel.drain();
+    s = (await get(`/taxii2/api/status/${s.id}/`)).json() as typeof s;
+    assert.equal(s.status, 'complete');
+    assert.equal(s.success_count, 2500);
+    assert.equal(s.pending_count, 0);
+    assert.equal(s.successes.length, 1000);
+  });
+
   test('hostile parameters are 400 in the TAXII format, never 500', async () => {
     for (const q of [
       'next=bogus',

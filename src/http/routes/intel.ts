@@ -106,12 +106,13 @@ const statusSchema = {
     success_count: { type: 'integer' },
     failure_count: { type: 'integer' },
     pending_count: { type: 'integer' },
+    successes: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'string' }, message: { type: 'string' } } } },
     failures: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'string' }, message: { type: 'string' } } } },
   },
 } as const;
 
 function statusOut(s: IntelStatus) {
-  return { ...s, failures: s.failures.slice(0, 1000) };
+  return { ...s, successes: s.successes.slice(0, 1000), failures: s.failures.slice(0, 1000) };
 }
 
 const tlpEnum = { type: 'string', enum: [...TLP_LEVELS] } as const;
@@ -384,8 +385,10 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: Context): void {
       },
     },
     async (req, reply) => {
-      const c = await intel.createCollection(callerOf(req.principal), { ...req.body, api_root: req.body.api_root ?? 'api' });
-      return reply.status(201).send(c);
+      const caller = callerOf(req.principal);
+      const c = await intel.createCollection(caller, { ...req.body, api_root: req.body.api_root ?? 'api' });
+      const r = intel.rights(c, caller);
+      return reply.status(201).send({ ...c, can_read: r.read, can_write: r.write, taxii_url: `/taxii2/${c.api_root}/collections/${c.id}/` });
     },
   );
 
