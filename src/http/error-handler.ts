@@ -97,6 +97,11 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** The reason phrase of a status, for error bodies (problem+json `title`, TAXII `title`). */
+export function statusTitle(status: number): string {
+  return TITLES[status] ?? 'Error';
+}
+
 export const WWW_AUTHENTICATE = 'Bearer realm="accord", Basic realm="accord", charset="UTF-8"';
 
 /** An RFC 9457 problem details object, with Accord's `code` and field `errors` as extension members. */
@@ -160,7 +165,7 @@ export function mapError(err: unknown): Mapped {
 export function problem(req: FastifyRequest, m: Mapped): Problem {
   return {
     type: `urn:accord:error:${m.code.toLowerCase().replace(/_/g, '-')}`,
-    title: TITLES[m.status] ?? 'Error',
+    title: statusTitle(m.status),
     status: m.status,
     detail: m.detail,
     instance: req.url.split('?')[0] ?? req.url,

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AccordError, BackPressureError } from '../errors.js';
 import type { Clock } from '../registry/clock.js';
-import type { Role } from '../registry/types.js';
+import type { Principal, Role } from '../registry/types.js';
 import { canRead, TLP_RANK } from './access.js';
 import { IntelError } from './errors.js';
 import type {
@@ -35,6 +35,11 @@ export const SHARING_EXTENSION_ID = 'extension-definition--95134031-617f-408f-ba
 
 /** Who is calling, reduced to what intel needs. */
 export type IntelCaller = { kind: 'anonymous' } | { kind: 'user'; userId: string; orgId: string; role: Role };
+
+/** The caller as intel sees it, from an authenticated principal. */
+export function callerOf(p: Principal): IntelCaller {
+  return p.kind === 'user' ? { kind: 'user', userId: p.user.id, orgId: p.org.id, role: p.user.role } : { kind: 'anonymous' };
+}
 
 /** Resolves a recipient as people write it (`org:<slug>`, `group:<slug>`, `user:<email>`) to stored ids, or null. */
 export type RecipientResolver = (ref: string) => Promise<Recipient | null>;

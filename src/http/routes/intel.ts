@@ -6,20 +6,17 @@ import { AccordError, ValidationError } from '../../errors.js';
 import { IntelError } from '../../intel/errors.js';
 import { INTEL_COMMITMENT_KIND } from '../../intel/ledger-feed.js';
 import type { CollectionGrant, IntelObjectVersion, IntelStatus, SharingGroup } from '../../intel/ports.js';
-import type { IntelCaller } from '../../intel/service.js';
+import { callerOf } from '../../intel/service.js';
 import { identityIdOfOrg } from '../../intel/identity.js';
 import { labelTerm, refTerm, valueTerm } from '../../intel/terms.js';
 import { TLP_LEVELS, type TlpLevel } from '../../intel/tlp.js';
 import { parseIdentifier } from '../../intel/stix/identifier.js';
-import { ROLES, type Principal } from '../../registry/types.js';
+import { ROLES } from '../../registry/types.js';
 import { microsToIso, isoToMicros, decodeCursor, encodeCursor, versionOut } from './taxii.js';
 import { ref } from '../schemas.js';
 
 const problems = { '4xx': ref('Problem') };
 
-export function callerOf(p: Principal): IntelCaller {
-  return p.kind === 'user' ? { kind: 'user', userId: p.user.id, orgId: p.org.id, role: p.user.role } : { kind: 'anonymous' };
-}
 
 const anyObject = { type: 'object', additionalProperties: true } as const;
 const summary = {

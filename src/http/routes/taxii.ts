@@ -3,10 +3,10 @@ import type { Context } from '../../context.js';
 import { AccordError, ValidationError } from '../../errors.js';
 import { IntelError } from '../../intel/errors.js';
 import type { IntelObjectVersion, VersionMatch } from '../../intel/ports.js';
-import type { IntelCaller } from '../../intel/service.js';
+import { callerOf } from '../../intel/service.js';
 import { isTypeName, parseIdentifier } from '../../intel/stix/identifier.js';
-import { mapError, WWW_AUTHENTICATE } from '../error-handler.js';
-import type { Principal } from '../../registry/types.js';
+import { parseStixTimestamp } from '../../intel/timestamp.js';
+import { mapError, statusTitle, WWW_AUTHENTICATE } from '../error-handler.js';
 
 /**
  * OASIS TAXII 2.1 (Committee Specification 01) at `/taxii2/`: discovery (§4.1),
@@ -38,15 +38,10 @@ export function microsToIso(us: number): string {
   return `${new Date(ms).toISOString().slice(0, -1)}${String(us % 1000).padStart(3, '0')}Z`;
 }
 
-const TS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z$/;
-
-/** RFC 3339 UTC timestamp → µs since the epoch (sub-µs digits dropped), or null. */
+/** RFC 3339 UTC timestamp (as STIX §2.16 allows it) → µs since the epoch (sub-µs digits dropped), or null. */
 export function isoToMicros(s: string): number | null {
-  const m = TS.exec(s);
-  if (!m) return null;
-  const secs = Date.parse(`${m[1]}Z`);
-  if (!Number.isFinite(secs) || new Date(secs).toISOString().slice(0, 19) !== m[1]) return null;
-  return secs * 1000 + Number((m[2] ?? '').padEnd(6, '0').slice(0, 6));
+  const t = parseStixTimestamp(s);
+  return t ? t.epochSeconds * 1_000_000 + Number(t.fraction.padEnd(6, '0').slice(0, 6)) : null;
 }
 
 /** An object without `modified` or `created` (an SCO) is versioned by its date_added (TAXII 2.1 §3.4.2 note). */
@@ -66,9 +61,6 @@ export function decodeCursor(s: string): number {
   return Number(m[1]);
 }
 
-function callerOf(p: Principal): IntelCaller {
-  return p.kind === 'user' ? { kind: 'user', userId: p.user.id, orgId: p.org.id, role: p.user.role } : { kind: 'anonymous' };
-}
 
 /** The §3.6.1 error message. */
 export function taxiiError(req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
@@ -86,7 +78,7 @@ export function taxiiError(req: FastifyRequest, reply: FastifyReply, err: unknow
   if (status === 401) reply.header('WWW-Authenticate', WWW_AUTHENTICATE);
   if (m.retryAfter !== undefined) reply.header('Retry-After', String(m.retryAfter));
   const body: Record<string, unknown> = {
-    title: TITLES[status] ?? 'Error',
+    title: statusTitle(status),
     description: detail,
     error_id: req.id,
     error_code: code,
@@ -96,22 +88,6 @@ export function taxiiError(req: FastifyRequest, reply: FastifyReply, err: unknow
   return reply.status(status).header('content-type', TAXII_MEDIA).send(Buffer.from(JSON.stringify(body)));
 }
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  406: 'Not Acceptable',
-  409: 'Conflict',
-  413: 'Content Too Large',
-  414: 'URI Too Long',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
 
 /** §1.6.8.1: the server answers in TAXII 2.1 media; anything the client accepts must include it. */
 export function acceptsTaxii(accept: string | undefined): boolean {
