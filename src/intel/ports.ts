@@ -74,7 +74,7 @@ export interface IntelObjectVersion {
   collection_id: string;
   stix_id: string;
   type: string;
-  /** The TAXII version: `modified`, else `created`, else `date_added`; ISO with the object's own precision. */
+  /** The TAXII version: `modified`, else `created`, ISO with the object's own precision; '' for an object with neither (an SCO), which TAXII shows as its date_added. */
   version: string;
   spec_version: string;
   tlp: TlpLevel;
@@ -90,19 +90,8 @@ export interface IntelObjectVersion {
   log_index: number | null;
 }
 
-/** A version to store. `seq` is assigned by the store. */
-export interface NewIntelObjectVersion {
-  stix_id: string;
-  type: string;
-  version: string;
-  spec_version: string;
-  tlp: TlpLevel;
-  author_org_id: string;
-  author_user_id: string;
-  recipients: Recipient[];
-  revoked: boolean;
-  json: string;
-  salt: string | null;
+/** A version to store: `seq` is assigned by the store, `collection_id` is the insert's, `log_index` comes later. */
+export interface NewIntelObjectVersion extends Omit<IntelObjectVersion, 'seq' | 'collection_id' | 'log_index'> {
   /** Search terms (lower-cased observable values `v:…`, labels `l:…`, references `r:<stix id>`); deduplicated by the caller. */
   terms: string[];
   /** `created` (or version) for time searches, ISO. */

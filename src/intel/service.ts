@@ -70,6 +70,16 @@ export const STATUS_RETENTION_MS = 48 * 3600_000;
 /** Entries kept in each of a stored status's successes, failures and pendings lists (the counts are always exact). */
 export const STATUS_DETAILS = 1000;
 
+/** Completes a status with every pending object failed (`listed`: the details to show, at most STATUS_DETAILS). */
+function failPending(s: IntelStatus, listed: readonly StatusDetail[], message: string, now: string): void {
+  for (const p of listed) s.failures.push({ ...p, message });
+  s.failure_count += s.pending_count;
+  s.pendings = [];
+  s.pending_count = 0;
+  s.status = 'complete';
+  s.updated_at = now;
+}
+
 /** The first STATUS_DETAILS objects still pending from `from` on, as status details. */
 function pendingDetails(objects: readonly unknown[], from: number): StatusDetail[] {
   const out: StatusDetail[] = [];
@@ -159,6 +169,13 @@ export class IntelService {
     if (!c || (!r.read && !r.write)) throw new IntelError('COLLECTION_NOT_FOUND', `no collection ${JSON.stringify(id.slice(0, 60))} in API root ${JSON.stringify(apiRoot.slice(0, 60))}`);
     if (need && !r[need] && caller.kind !== 'user') throw new AccordError('AUTH_REQUIRED', 'Sign in with an API token.');
     if (need && !r[need]) throw new IntelError('INTEL_FORBIDDEN', `you may not ${need} collection ${c.id}`);
+    return c;
+  }
+
+  /** A collection by id alone, whatever its API root (REST paths name collections that way); no rights checked. */
+  async collectionById(id: string): Promise<Collection> {
+    const c = (await this.deps.store.listCollections()).find((x) => x.id === id);
+    if (!c) throw new IntelError('COLLECTION_NOT_FOUND', `no collection ${JSON.stringify(id.slice(0, 60))}`);
     return c;
   }
 
@@ -295,12 +312,7 @@ export class IntelService {
 
   private async failRest(job: Job, message: string): Promise<void> {
     const s = job.status;
-    for (const p of pendingDetails(job.objects, job.objects.length - s.pending_count)) s.failures.push({ ...p, message });
-    s.failure_count += s.pending_count;
-    s.pendings = [];
-    s.pending_count = 0;
-    s.status = 'complete';
-    s.updated_at = this.deps.clock.now().toISOString();
+    failPending(s, pendingDetails(job.objects, job.objects.length - s.pending_count), message, this.deps.clock.now().toISOString());
     await this.saveStatus(s);
   }
 
@@ -435,12 +447,7 @@ export class IntelService {
     const pending = await this.deps.store.pendingStatuses();
     for (const s of pending) {
       if (this.queue.some((j) => j.status.id === s.id)) continue;
-      for (const p of s.pendings) s.failures.push({ ...p, message: 'the server restarted before storing this object; post it again (re-posting is idempotent)' });
-      s.failure_count += s.pending_count;
-      s.pendings = [];
-      s.pending_count = 0;
-      s.status = 'complete';
-      s.updated_at = this.deps.clock.now().toISOString();
+      failPending(s, s.pendings, 'the server restarted before storing this object; post it again (re-posting is idempotent)', this.deps.clock.now().toISOString());
       await this.saveStatus(s);
     }
     await this.deps.store.pruneStatuses(new Date(this.deps.clock.now().getTime() - STATUS_RETENTION_MS).toISOString());
@@ -529,8 +536,7 @@ export class IntelService {
   ): Promise<IntelStatus> {
     requireSignedIn(caller);
     const { latest } = await this.object(caller, stixId);
-    const c = (await this.deps.store.listCollections()).find((x) => x.id === latest.collection_id);
-    if (!c) throw new IntelError('OBJECT_NOT_FOUND', `no object ${stixId}`);
+    const c = await this.collectionById(latest.collection_id);
     const now = this.deps.clock.now().toISOString();
     const tlp = input.tlp ?? 'AMBER';
     const sighting: Record<string, unknown> = {

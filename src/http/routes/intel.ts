@@ -401,8 +401,7 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: Context): void {
       },
     },
     async (req) => {
-      const c = (await intel.store.listCollections()).find((x) => x.id === req.params.id);
-      if (!c) throw new IntelError('COLLECTION_NOT_FOUND', 'no such collection');
+      const c = await intel.collectionById(req.params.id);
       return intel.updateCollection(callerOf(req.principal), c.api_root, c.id, req.body);
     },
   );
@@ -411,8 +410,7 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: Context): void {
     '/api/v1/intel/collections/:id',
     { schema: { tags: ['intel'], summary: 'Delete a collection and everything in it (secretariat); its ledger entries stay', params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } }, response: problems } },
     async (req, reply) => {
-      const c = (await intel.store.listCollections()).find((x) => x.id === req.params.id);
-      if (!c) throw new IntelError('COLLECTION_NOT_FOUND', 'no such collection');
+      const c = await intel.collectionById(req.params.id);
       await intel.deleteCollection(callerOf(req.principal), c.api_root, c.id);
       return reply.status(204).send();
     },
@@ -434,8 +432,7 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: Context): void {
     },
     async (req, reply) => {
       const caller = callerOf(req.principal);
-      const c = (await intel.store.listCollections()).find((x) => x.id === req.params.id);
-      if (!c) throw new IntelError('COLLECTION_NOT_FOUND', 'no such collection');
+      const c = await intel.collectionById(req.params.id);
       const col = await intel.collection(c.api_root, c.id, caller, 'write');
       const status = await intel.submit(col, caller, req.body.objects ?? []);
       await intel.settle(status.id, 2000);
