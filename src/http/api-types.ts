@@ -3,8 +3,8 @@
  * console imports for API shapes (CONVENTIONS.md §12), instead of inferring them
  * from the route chain. Type-only on purpose — it must add nothing at run time
  * and must not pull server code (node:crypto, Fastify, Kysely) into the browser
- * build, so it imports types from `registry/types.ts`, `registry/voting.ts` and `registry/progress.ts` only,
- * both free of runtime dependencies.
+ * build, so it imports types from `registry/types.ts`, `registry/voting.ts`, `registry/progress.ts` and
+ * `intel/ports.ts` (types only), and `import type` from `intel/tlp.ts` (erased at build).
  *
  * Response envelopes are spelled out here rather than re-exported from the
  * services, because those modules import Node built-ins. `test/e2e/api-types.check.ts`
@@ -195,3 +195,7 @@ export interface ReleaseSearchPage {
   items: (ReleaseRecord & { entry_url: string; proof_url: string })[];
   next: number | null;
 }
+
+// Intel: collections, their grants and sharing groups are the port's own shapes.
+export type { Collection, CollectionGrant, SharingGroup } from '../intel/ports.js';
+export type { TlpLevel } from '../intel/tlp.js';

@@ -1,12 +1,12 @@
 /**
  * Shapes of the intel REST API (src/http/routes/intel.ts) as the console reads
- * them. They belong in src/http/api-types.ts with the other envelopes (and a
- * check in test/e2e/api-types.check.ts); they live here until the server side
- * adds them there, because the console must not import server modules.
+ * them. Collections, grants, sharing groups and TLP levels come from
+ * src/http/api-types.ts (the port's own types); the response envelopes that
+ * only the routes build are spelled out here.
  */
+import type { Collection, CollectionGrant, SharingGroup, TlpLevel } from '../../../src/http/api-types.js';
 
-/** TLP 2.0 levels, least to most restrictive. */
-export type TlpLevel = 'CLEAR' | 'GREEN' | 'AMBER' | 'AMBER+STRICT' | 'RED';
+export type { CollectionGrant, SharingGroup, TlpLevel };
 
 /** A STIX 2.1 object as shared: only the properties the console reads are named. */
 export interface StixObject {
@@ -82,29 +82,14 @@ export interface IntelActivity {
   items: { day: string; type: string; tlp: TlpLevel; count: number }[];
 }
 
-export interface CollectionGrant {
-  org_id: string | null;
-  role: string | null;
-  read: boolean;
-  write: boolean;
-}
-
 /** The items of GET /api/v1/intel/collections. */
-export interface IntelCollection {
-  id: string;
-  api_root: string;
-  title: string;
-  description: string | null;
-  alias: string | null;
-  default_tlp: TlpLevel;
-  public_read: boolean;
+export interface IntelCollection extends Collection {
   /** Only the secretariat sees the grants; others get an empty list. */
   grants: CollectionGrant[];
   can_read: boolean;
   can_write: boolean;
   /** Path of the TAXII 2.1 collection on this server. */
   taxii_url: string;
-  created_at: string;
 }
 
 export interface CollectionInput {
@@ -128,17 +113,6 @@ export interface IntelStatus {
   failures: { id: string; version: string; message?: string }[];
 }
 
-/** A sharing group: organisations an AMBER or RED object can name at once. */
-export interface SharingGroup {
-  id: string;
-  slug: string;
-  name: string;
-  description: string | null;
-  owner_org_id: string;
-  member_org_ids: string[];
-  created_at: string;
-  updated_at: string;
-}
 
 /** POST /api/v1/intel/groups (members are organisation slugs). */
 export interface SharingGroupInput {
