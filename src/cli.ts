@@ -8,6 +8,8 @@ import { registerLogCommands } from './cli/commands/log.js';
 import { registerWitnessCommands } from './cli/commands/witness.js';
 import { registerReleaseCommands } from './cli/commands/release.js';
 import { registerIntelCommands } from './cli/commands/intel.js';
+import { registerCaseCommands } from './cli/commands/cases.js';
+import { registerAdvisoryCommands } from './cli/commands/advisory.js';
 
 /** Builds the `accord` command tree (exported for tests). */
 export function buildProgram(): Command {
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerWitnessCommands(program);
   registerReleaseCommands(program);
   registerIntelCommands(program);
+  registerCaseCommands(program);
+  registerAdvisoryCommands(program);
   return program;
 }
 

@@ -22,6 +22,16 @@ import type { IntelStore, Recipient } from './intel/ports.js';
 import { openPostgresStore } from './store/postgres/open.js';
 import { openSqliteStore } from './store/sqlite/open.js';
 import type { Store } from './store/store.js';
+import { DisclosureService, type CaseNotice } from './disclosure/service.js';
+import { AdvisoryService } from './disclosure/advisories.js';
+import { advisoryRenderer } from './disclosure/render.js';
+import { advisoryLedgerFeed } from './disclosure/ledger-feed.js';
+import { loadCsafKey, type CsafKey } from './csaf-key.js';
+import { caseNoticeSink } from './case-notices.js';
+import { Notifier } from './notify/notifier.js';
+import { WebhookSender } from './notify/webhook.js';
+import { SmtpSender, smtpConfigFromUrl } from './notify/smtp.js';
+import type { Org } from './registry/types.js';
 
 /** The one composition root: config → store → services. Routes and commands receive this. */
 export interface Context {
@@ -37,6 +47,12 @@ export interface Context {
   log: { origin: string; vkey: string; signer: NoteSigner };
   ledger: Ledger;
   intel: IntelService;
+  disclosure: DisclosureService;
+  advisories: AdvisoryService;
+  /** Delivers the outbox (webhooks, e-mail); tests call `drain()`. */
+  notifier: Notifier;
+  /** The CSAF provider's OpenPGP key. */
+  csafKey: CsafKey;
   /** Brings the release search index up to the published log (also run by the sequencer). */
   indexReleases(): Promise<void>;
   /** The log's trust policy: its key, the configured witnesses and the quorum. */
@@ -96,9 +112,37 @@ export async function createContext(config: Config, options: ContextOptions = {}
   feeds.push(indexReleases);
   const intel = buildIntel(store, clock, loggers);
   feeds.push(intelLedgerFeed(store.intel, (kind, data, key) => ledger.append(kind, data, key)));
+  const notifyLog = loggers.root.child({ subsystem: 'notify' });
+  const smtp = config.smtp ? new SmtpSender(smtpConfigFromUrl(config.smtp.url, config.smtp.from), { clock }) : null;
+  const notifier = new Notifier({
+    store: store.notify,
+    clock,
+    log: notifyLog,
+    webhook: new WebhookSender({ clock, allowPrivateNetworks: config.webhookAllowPrivate }),
+    ...(smtp ? { email: smtp } : {}),
+  });
+  const sink = caseNoticeSink({ notify: store.notify, registry: store.registry, clock, publicUrl: config.publicUrl, log: notifyLog, kick: () => notifier.kick() });
+  // The scheduler is built after the services it drives; they reach it through this.
+  const deadlines = { changed: (): void => undefined };
+  const disclosure = buildDisclosure(store, clock, config, sink, () => deadlines.changed());
+  const coordinator = await secretariatOrg(store);
+  const csafKey = await loadCsafKey(config.dataDir, { name: coordinator.name, email: `csaf@${new URL(config.publicUrl).hostname}` });
+  const advisories = new AdvisoryService({
+    store: store.disclosure,
+    disclosure,
+    clock,
+    renderer: advisoryRenderer({ publisher: { name: coordinator.name, namespace: config.publicUrl }, publicUrl: config.publicUrl }),
+    sign: (bytes) => csafKey.sign(bytes),
+    onScheduled: () => deadlines.changed(),
+  });
+  feeds.push(advisoryLedgerFeed(store.disclosure, (kind, data, key) => ledger.append(kind, data, key)));
+  const scheduler = new DueScheduler(() => advisories.publishDue(), () => advisories.nextDue(), clock, loggers.root.child({ subsystem: 'disclosure' }));
   await ensureIntelDefaults(store.intel, clock);
   await intel.recoverStatuses();
   await ledger.start();
+  deadlines.changed = () => scheduler.rearm();
+  scheduler.start();
+  notifier.start();
   return {
     config,
     loggers,
@@ -109,13 +153,20 @@ export async function createContext(config: Config, options: ContextOptions = {}
     manifest,
     ledger,
     intel,
+    disclosure,
+    advisories,
+    csafKey,
     indexReleases,
     logPolicy: async () => ({
       logVkey: verifierKey(signer.name, signer.publicKey),
       witnesses: await configuredWitnesses(store.registry),
       quorum: (await store.registry.getSetting<number>(QUORUM_SETTING)) ?? 0,
     }),
+    notifier,
     async close() {
+      scheduler.stop();
+      await notifier.stop();
+      smtp?.close();
       await intel.drain();
       await ledger.stop();
       await store.close();
@@ -180,4 +231,101 @@ export async function ensureIntelDefaults(intel: IntelStore, clock: Clock): Prom
     grants: [...DEFAULT_GRANTS],
     created_at: now,
   });
+}
+
+/** The secretariat's organisation: coordinator of every case. */
+export async function secretariatOrg(store: Store): Promise<Org> {
+  const [org] = await store.registry.listOrgs({ kind: 'secretariat', limit: 1 });
+  if (!org) throw new Error('The data directory has no secretariat organisation; run accord init.');
+  return org;
+}
+
+/** The disclosure service on the store, with the secretariat as coordinator. */
+export function buildDisclosure(store: Store, clock: Clock, config: Config, notify?: (n: CaseNotice) => void, onEmbargoChange?: () => void): DisclosureService {
+  return new DisclosureService({
+    store: store.disclosure,
+    clock,
+    coordinatorOrg: () => secretariatOrg(store),
+    getOrg: (id) => store.registry.getOrg(id),
+    getOrgBySlug: (slug) => store.registry.getOrgBySlug(slug),
+    maxEmbargoDays: config.limits.maxEmbargoDays,
+    ...(notify ? { notify } : {}),
+    ...(onEmbargoChange ? { onEmbargoChange } : {}),
+  });
+}
+
+/**
+ * Runs `work` (end due embargoes, publish due advisories) when the next
+ * deadline comes, and at least every minute (another node may have set a new
+ * deadline). Publication happens at the embargo end, or at start-up when the
+ * end passed while the server was down.
+ */
+export class DueScheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = true;
+  private running: Promise<void> | null = null;
+  private generation = 0;
+
+  constructor(
+    private readonly work: () => Promise<unknown>,
+    private readonly next: () => Promise<string | null>,
+    private readonly clock: Clock,
+    private readonly log: { error(o: object, msg: string): void },
+    private readonly maxWaitMs = 60_000,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.arm(0);
+  }
+
+  /** A deadline may have moved (an embargo agreed, a publication scheduled): look again now. */
+  rearm(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.arm(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Runs the work now (tests, and after a change that may make something due). */
+  async runNow(): Promise<void> {
+    if (!this.running) {
+      this.running = (async () => {
+        try {
+          await this.work();
+        } catch (err) {
+          this.log.error({ err }, 'scheduled disclosure work failed');
+        } finally {
+          this.running = null;
+        }
+      })();
+    }
+    return this.running;
+  }
+
+  private arm(ms: number): void {
+    if (this.stopped) return;
+    // Only the newest arming continues the chain: a rearm while a run is under way must not fork it.
+    const generation = ++this.generation;
+    this.timer = setTimeout(() => {
+      void (async () => {
+        await this.runNow();
+        if (generation !== this.generation) return;
+        let wait = this.maxWaitMs;
+        try {
+          const due = await this.next();
+          if (due !== null) wait = Math.max(0, Math.min(wait, Date.parse(due) - this.clock.now().getTime()));
+        } catch (err) {
+          this.log.error({ err }, 'reading the next disclosure deadline failed');
+        }
+        if (generation === this.generation) this.arm(wait);
+      })();
+    }, ms);
+    this.timer.unref();
+  }
 }

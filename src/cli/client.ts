@@ -25,6 +25,8 @@ export class ApiClient {
   constructor(
     server: string | undefined,
     private readonly token: string | undefined,
+    /** Sent with every request (a case link, for instance). */
+    private readonly headers: Record<string, string> = {},
   ) {
     if (!server) throw new ClientError('CLIENT_CONFIG', 'No server: pass --server URL or set ACCORD_SERVER.');
     try {
@@ -44,7 +46,7 @@ export class ApiClient {
       if (v === undefined) continue;
       for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, String(item));
     }
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...this.headers };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;

@@ -13,6 +13,12 @@ export interface Config {
   listen: { host: string; port: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   trustProxy: boolean;
+  /** Outbound e-mail (`ACCORD_SMTP_URL`, `ACCORD_SMTP_FROM`); null leaves e-mail queued in the outbox. */
+  smtp: { url: string; from: string } | null;
+  /** Let webhooks reach private, loopback and link-local addresses (closed deployments, tests). */
+  webhookAllowPrivate: boolean;
+  /** The server's public base URL (no trailing slash): CSAF provider URLs and advisory links. */
+  publicUrl: string;
   limits: {
     /** Largest request body accepted on /api, bytes. */
     bodyBytes: number;
@@ -20,6 +26,8 @@ export interface Config {
     publicFormsPerHour: number;
     /** Failed authentications per IP per 15 minutes before further attempts get 429. */
     authFailuresPer15Min: number;
+    /** Longest coordinated-disclosure embargo, days. */
+    maxEmbargoDays: number;
   };
 }
 
@@ -56,10 +64,36 @@ export function loadConfig(env: Env, overrides: { dataDir?: string; listen?: str
     listen: parseListen(overrides.listen ?? env.ACCORD_LISTEN ?? '127.0.0.1:8080'),
     logLevel: level,
     trustProxy: env.ACCORD_TRUST_PROXY === 'true',
+    smtp: smtpConfig(env.ACCORD_SMTP_URL, env.ACCORD_SMTP_FROM),
+    webhookAllowPrivate: env.ACCORD_WEBHOOK_ALLOW_PRIVATE === 'true',
+    publicUrl: publicUrl(env.ACCORD_PUBLIC_URL, parseListen(overrides.listen ?? env.ACCORD_LISTEN ?? '127.0.0.1:8080')),
     limits: {
       bodyBytes: 1024 * 1024,
       publicFormsPerHour: positiveInt('ACCORD_PUBLIC_FORM_LIMIT', env.ACCORD_PUBLIC_FORM_LIMIT, 20),
       authFailuresPer15Min: positiveInt('ACCORD_AUTH_FAILURE_LIMIT', env.ACCORD_AUTH_FAILURE_LIMIT, 30),
+      maxEmbargoDays: positiveInt('ACCORD_EMBARGO_MAX_DAYS', env.ACCORD_EMBARGO_MAX_DAYS, 90),
     },
   };
+}
+
+/** ACCORD_PUBLIC_URL (http or https, no query or fragment), or the listen address over http. */
+function publicUrl(v: string | undefined, listen: { host: string; port: number }): string {
+  if (v === undefined) return `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`;
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new ConfigError('CONFIG_INVALID', 'ACCORD_PUBLIC_URL must be an http(s) URL.');
+  }
+  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.search !== '' || u.hash !== '' || u.username !== '') {
+    throw new ConfigError('CONFIG_INVALID', 'ACCORD_PUBLIC_URL must be an http(s) URL without credentials, query or fragment.');
+  }
+  return u.toString().replace(/\/+$/, '');
+}
+
+function smtpConfig(url: string | undefined, from: string | undefined): Config['smtp'] {
+  if (url === undefined || url === '') return null;
+  if (!/^smtps?:\/\//.test(url)) throw new ConfigError('CONFIG_INVALID', 'ACCORD_SMTP_URL must be an smtp:// or smtps:// URL.');
+  if (!from) throw new ConfigError('CONFIG_INVALID', 'ACCORD_SMTP_FROM is needed with ACCORD_SMTP_URL (the sender address).');
+  return { url, from };
 }

@@ -10,6 +10,11 @@ export interface Env {
   ACCORD_TRUST_PROXY?: string;
   ACCORD_PUBLIC_FORM_LIMIT?: string;
   ACCORD_AUTH_FAILURE_LIMIT?: string;
+  ACCORD_EMBARGO_MAX_DAYS?: string;
+  ACCORD_PUBLIC_URL?: string;
+  ACCORD_SMTP_URL?: string;
+  ACCORD_SMTP_FROM?: string;
+  ACCORD_WEBHOOK_ALLOW_PRIVATE?: string;
 }
 
 const KEYS: (keyof Env)[] = [
@@ -23,6 +28,11 @@ const KEYS: (keyof Env)[] = [
   'ACCORD_TRUST_PROXY',
   'ACCORD_PUBLIC_FORM_LIMIT',
   'ACCORD_AUTH_FAILURE_LIMIT',
+  'ACCORD_EMBARGO_MAX_DAYS',
+  'ACCORD_PUBLIC_URL',
+  'ACCORD_SMTP_URL',
+  'ACCORD_SMTP_FROM',
+  'ACCORD_WEBHOOK_ALLOW_PRIVATE',
 ];
 
 /** Picks Accord's variables out of `source` (process.env by default); empty strings count as unset. */

@@ -21,6 +21,10 @@ import { registerReleaseRoutes } from './routes/releases.js';
 import { registerWebRoutes } from './routes/web.js';
 import { registerTaxiiRoutes, taxiiError } from './routes/taxii.js';
 import { registerIntelRoutes } from './routes/intel.js';
+import { registerCaseRoutes } from './routes/cases.js';
+import { registerAdvisoryRoutes } from './routes/advisories.js';
+import { registerCsafProviderRoutes } from './routes/csaf-provider.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
 
 type AjvInstance = Ajv;
 // ajv-formats is CommonJS; under NodeNext its default export is the module object.
@@ -142,6 +146,10 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   registerLogRoutes(app, ctx);
   registerReleaseRoutes(app, ctx);
   registerIntelRoutes(app, ctx);
+  registerCaseRoutes(app, ctx);
+  registerAdvisoryRoutes(app, ctx);
+  registerCsafProviderRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
   await registerTaxiiRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerWebRoutes(app, options.webRoot ?? null);

@@ -3,6 +3,8 @@ import type { RegistryStore } from '../registry/ports.js';
 import type { LogStore } from '../ledger/log-store.js';
 import type { ReleaseIndexStore } from '../release/index-store.js';
 import type { IntelStore } from '../intel/ports.js';
+import type { DisclosureStore } from '../disclosure/ports.js';
+import type { NotifyStore } from '../notify/ports.js';
 import type { StoreCapabilities } from './sql/capabilities.js';
 
 /** Everything the services need from a database, one port per domain. */
@@ -12,6 +14,8 @@ export interface Store {
   readonly log: LogStore;
   readonly releases: ReleaseIndexStore;
   readonly intel: IntelStore;
+  readonly disclosure: DisclosureStore;
+  readonly notify: NotifyStore;
   /** Throws if the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -11,6 +11,7 @@ import { publishableRelease } from '../release/support.js';
 import type { Principal, Role } from '../../src/registry/types.js';
 import { DEFAULT_COLLECTION_ID } from '../../src/context.js';
 import { tlpMarkingId } from '../../src/intel/tlp.js';
+import { reportBody, validDraft } from './disclosure-support.js';
 
 const CALLERS = ['anonymous', 'admin', 'org-admin', 'analyst', 'psirt', 'viewer', 'other-org-admin'] as const;
 type Caller = (typeof CALLERS)[number];
@@ -131,6 +132,71 @@ async function freshGroup(env: Env): Promise<string> {
   const r = await env.h.call('POST', '/api/v1/intel/groups', { token: env.tokens['org-admin'], body: { slug, name: 'Fresh' } });
   assert.equal(r.statusCode, 201, r.body);
   return slug;
+}
+
+/** Who works a case where the target organisation is a vendor: the coordinator (secretariat) and the vendor's case roles. */
+const CASE_PARTIES = new Set<Caller>(['admin', 'org-admin', 'psirt']);
+/** Everyone else signed in gets "no such case". */
+const NOT_PARTY = { analyst: 404, viewer: 404, 'other-org-admin': 404 } as const;
+const COORDINATOR_ONLY = { ...NOT_PARTY, 'org-admin': 403, psirt: 403 } as const;
+const VENDOR_ONLY = { ...NOT_PARTY, admin: 403 } as const;
+
+/** A fresh case reported anonymously (with an attachment) naming the target organisation as vendor. */
+async function freshCase(env: Env): Promise<{ id: string; attachment: string }> {
+  const r = await env.h.call('POST', '/api/v1/reports', {
+    body: reportBody({ vendors: [T], attachments: [{ filename: 'poc.txt', media_type: 'text/plain', content_base64: Buffer.from('poc').toString('base64') }] }),
+  });
+  assert.equal(r.statusCode, 201, r.body);
+  const id = r.json().case_id as string;
+  const link = r.json().link_secret as string;
+  const v = (await env.h.call('GET', `/api/v1/cases/${id}`, { headers: { 'x-accord-case-link': link } })).json();
+  return { id, attachment: v.attachments[0].id };
+}
+
+async function caseWithVuln(env: Env): Promise<{ id: string; vuln: string }> {
+  const { id } = await freshCase(env);
+  const v = await env.h.call('POST', `/api/v1/cases/${id}/vulnerabilities`, { token: env.h.init.admin_token, body: { title: 'v', description: 'd' } });
+  return { id, vuln: v.json().id as string };
+}
+
+async function caseWithEmbargo(env: Env, state: 'proposed' | 'active'): Promise<string> {
+  const { id } = await freshCase(env);
+  await env.h.call('POST', `/api/v1/cases/${id}/embargo/propose`, { token: env.h.init.admin_token, body: { end_at: new Date(Date.now() + 20 * 86_400_000).toISOString() } });
+  if (state === 'active') await env.h.call('POST', `/api/v1/cases/${id}/embargo/accept`, { token: env.tokens['org-admin'] });
+  return id;
+}
+
+/** A case with a valid advisory draft at revision 2 (and approved by the vendor when `approved`). */
+async function caseWithDraft(env: Env, approved = false): Promise<string> {
+  const { id } = await freshCase(env);
+  await env.h.call('POST', `/api/v1/cases/${id}/advisory`, { token: env.h.init.admin_token });
+  const r = await env.h.call('PUT', `/api/v1/cases/${id}/advisory`, { token: env.h.init.admin_token, body: { draft: validDraft(), revision: 1 } });
+  assert.equal(r.statusCode, 200, r.body);
+  if (approved) assert.equal((await env.h.call('POST', `/api/v1/cases/${id}/advisory/approve`, { token: env.tokens['org-admin'], body: { revision: 2 } })).statusCode, 200);
+  return id;
+}
+
+let publishedAdvisory: Promise<string> | undefined;
+/** One published advisory (its tracking id), created on first use. */
+function published(env: Env): Promise<string> {
+  publishedAdvisory ??= (async () => {
+    const id = await caseWithDraft(env, true);
+    const r = await env.h.call('POST', `/api/v1/cases/${id}/advisory/publish`, { token: env.h.init.admin_token, body: {} });
+    assert.equal(r.statusCode, 200, r.body);
+    return r.json().advisory.tracking_id as string;
+  })();
+  return publishedAdvisory;
+}
+
+async function csafPath(env: Env): Promise<string> {
+  await published(env);
+  return (await env.h.call('GET', '/.well-known/csaf/white/index.txt')).body.trim().split('\n')[0]!;
+}
+
+async function ownWebhook(env: Env): Promise<string> {
+  const r = await env.h.call('POST', '/api/v1/webhooks', { token: env.tokens['org-admin'], body: { url: 'https://hooks.example/accord', event_types: '*' } });
+  assert.equal(r.statusCode, 201, r.body);
+  return r.json().id as string;
 }
 
 const ROWS: Row[] = [
@@ -417,6 +483,92 @@ const ROWS: Row[] = [
   },
   { method: 'GET', route: '/taxii2/:root/collections/:collection/objects/:object/versions/', allowed: EVERYONE, ok: 200, taxii: true, prepare: async (env) => ({ url: `${COLLECTION}objects/${await clearObject(env)}/versions/` }) },
   { method: 'GET', route: '/taxii2/:root/collections/:collection/manifest/', allowed: EVERYONE, ok: 200, taxii: true, prepare: async () => ({ url: `${COLLECTION}manifest/` }) },
+  // Coordinated disclosure: the case's parties only; everyone else is told the case does not exist.
+  { method: 'POST', route: '/api/v1/reports', allowed: EVERYONE, ok: 201, prepare: async () => ({ url: '/api/v1/reports', body: reportBody({ vendors: [T] }) }) },
+  { method: 'GET', route: '/api/v1/cases', allowed: USERS, ok: 200 },
+  { method: 'GET', route: '/api/v1/cases/:id', allowed: CASE_PARTIES, ok: 200, denied: NOT_PARTY, prepare: async (env) => ({ url: `/api/v1/cases/${(await freshCase(env)).id}` }) },
+  { method: 'POST', route: '/api/v1/cases/:id/participants', allowed: ADMIN, ok: 201, denied: COORDINATOR_ONLY, prepare: async (env) => ({ url: `/api/v1/cases/${(await freshCase(env)).id}/participants`, body: { kind: 'vendor', org: 'demo-fabrikam' } }) },
+  { method: 'PUT', route: '/api/v1/cases/:id/report-state', allowed: CASE_PARTIES, ok: 200, denied: NOT_PARTY, prepare: async (env) => ({ url: `/api/v1/cases/${(await freshCase(env)).id}/report-state`, body: { state: 'valid' } }) },
+  { method: 'POST', route: '/api/v1/cases/:id/vulnerabilities', allowed: ADMIN, ok: 201, denied: COORDINATOR_ONLY, prepare: async (env) => ({ url: `/api/v1/cases/${(await freshCase(env)).id}/vulnerabilities`, body: { title: 't', description: 'd' } }) },
+  {
+    method: 'PUT',
+    route: '/api/v1/cases/:id/vulnerabilities/:vid',
+    allowed: ADMIN,
+    ok: 200,
+    denied: COORDINATOR_ONLY,
+    prepare: async (env) => {
+      const c = await caseWithVuln(env);
+      return { url: `/api/v1/cases/${c.id}/vulnerabilities/${c.vuln}`, body: { title: 't2', description: 'd2' } };
+    },
+  },
+  {
+    method: 'PUT',
+    route: '/api/v1/cases/:id/vulnerabilities/:vid/status',
+    allowed: new Set<Caller>(['org-admin', 'psirt']),
+    ok: 200,
+    denied: VENDOR_ONLY,
+    prepare: async (env) => {
+      const c = await caseWithVuln(env);
+      return { url: `/api/v1/cases/${c.id}/vulnerabilities/${c.vuln}/status`, body: { status: 'affected', shared: false } };
+    },
+  },
+  { method: 'POST', route: '/api/v1/cases/:id/facts', allowed: CASE_PARTIES, ok: 200, denied: NOT_PARTY, prepare: async (env) => ({ url: `/api/v1/cases/${(await freshCase(env)).id}/facts`, body: { fact: 'attacks_observed' } }) },
+  {
+    method: 'POST',
+    route: '/api/v1/cases/:id/embargo/propose',
+    allowed: CASE_PARTIES,
+    ok: 200,
+    denied: NOT_PARTY,
+    prepare: async (env) => ({ url: `/api/v1/cases/${(await freshCase(env)).id}/embargo/propose`, body: { end_at: new Date(Date.now() + 10 * 86_400_000).toISOString() } }),
+  },
+  { method: 'POST', route: '/api/v1/cases/:id/embargo/accept', allowed: CASE_PARTIES, ok: 200, denied: NOT_PARTY, prepare: async (env) => ({ url: `/api/v1/cases/${await caseWithEmbargo(env, 'proposed')}/embargo/accept` }) },
+  { method: 'POST', route: '/api/v1/cases/:id/embargo/reject', allowed: CASE_PARTIES, ok: 200, denied: NOT_PARTY, prepare: async (env) => ({ url: `/api/v1/cases/${await caseWithEmbargo(env, 'proposed')}/embargo/reject` }) },
+  { method: 'POST', route: '/api/v1/cases/:id/embargo/terminate', allowed: ADMIN, ok: 200, denied: COORDINATOR_ONLY, prepare: async (env) => ({ url: `/api/v1/cases/${await caseWithEmbargo(env, 'active')}/embargo/terminate` }) },
+  { method: 'POST', route: '/api/v1/cases/:id/messages', allowed: CASE_PARTIES, ok: 201, denied: NOT_PARTY, prepare: async (env) => ({ url: `/api/v1/cases/${(await freshCase(env)).id}/messages`, body: { body: 'hello' } }) },
+  {
+    method: 'POST',
+    route: '/api/v1/cases/:id/attachments',
+    allowed: CASE_PARTIES,
+    ok: 201,
+    denied: NOT_PARTY,
+    prepare: async (env) => ({ url: `/api/v1/cases/${(await freshCase(env)).id}/attachments`, body: { filename: 'a.txt', media_type: 'text/plain', content_base64: 'YWJj' } }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/cases/:id/attachments/:aid',
+    allowed: CASE_PARTIES,
+    ok: 200,
+    denied: NOT_PARTY,
+    prepare: async (env) => {
+      const c = await freshCase(env);
+      return { url: `/api/v1/cases/${c.id}/attachments/${c.attachment}` };
+    },
+  },
+  { method: 'POST', route: '/api/v1/cases/:id/close', allowed: ADMIN, ok: 200, denied: COORDINATOR_ONLY, prepare: async (env) => ({ url: `/api/v1/cases/${(await freshCase(env)).id}/close` }) },
+  { method: 'GET', route: '/api/v1/cases/:id/advisory', allowed: CASE_PARTIES, ok: 200, denied: NOT_PARTY, prepare: async (env) => ({ url: `/api/v1/cases/${(await freshCase(env)).id}/advisory` }) },
+  { method: 'POST', route: '/api/v1/cases/:id/advisory', allowed: ADMIN, ok: 201, denied: COORDINATOR_ONLY, prepare: async (env) => ({ url: `/api/v1/cases/${(await freshCase(env)).id}/advisory` }) },
+  { method: 'PUT', route: '/api/v1/cases/:id/advisory', allowed: ADMIN, ok: 200, denied: COORDINATOR_ONLY, prepare: async (env) => ({ url: `/api/v1/cases/${await caseWithDraft(env)}/advisory`, body: { draft: validDraft(), revision: 2 } }) },
+  { method: 'POST', route: '/api/v1/cases/:id/advisory/preview', allowed: CASE_PARTIES, ok: 200, denied: NOT_PARTY, prepare: async (env) => ({ url: `/api/v1/cases/${await caseWithDraft(env)}/advisory/preview`, body: {} }) },
+  { method: 'POST', route: '/api/v1/cases/:id/advisory/approve', allowed: new Set<Caller>(['org-admin', 'psirt']), ok: 200, denied: VENDOR_ONLY, prepare: async (env) => ({ url: `/api/v1/cases/${await caseWithDraft(env)}/advisory/approve`, body: { revision: 2 } }) },
+  { method: 'POST', route: '/api/v1/cases/:id/advisory/publish', allowed: ADMIN, ok: 200, denied: COORDINATOR_ONLY, prepare: async (env) => ({ url: `/api/v1/cases/${await caseWithDraft(env, true)}/advisory/publish`, body: {} }) },
+  // Published advisories and the CSAF provider are public.
+  { method: 'GET', route: '/api/v1/advisories', allowed: EVERYONE, ok: 200 },
+  { method: 'GET', route: '/api/v1/advisories/:tid', allowed: EVERYONE, ok: 200, prepare: async (env) => ({ url: `/api/v1/advisories/${await published(env)}` }) },
+  { method: 'GET', route: '/api/v1/advisories/:tid/csaf', allowed: EVERYONE, ok: 200, prepare: async (env) => ({ url: `/api/v1/advisories/${await published(env)}/csaf` }) },
+  { method: 'GET', route: '/api/v1/advisories/:tid/osv', allowed: EVERYONE, ok: 200, prepare: async (env) => ({ url: `/api/v1/advisories/${await published(env)}/osv` }) },
+  { method: 'GET', route: '/api/v1/advisories/:tid/cve', allowed: EVERYONE, ok: 200, prepare: async (env) => ({ url: `/api/v1/advisories/${await published(env)}/cve` }) },
+  { method: 'GET', route: '/.well-known/csaf/provider-metadata.json', allowed: EVERYONE, ok: 200 },
+  { method: 'GET', route: '/.well-known/csaf/white/index.txt', allowed: EVERYONE, ok: 200 },
+  { method: 'GET', route: '/.well-known/csaf/white/changes.csv', allowed: EVERYONE, ok: 200 },
+  { method: 'GET', route: '/.well-known/csaf/white/csaf-feed-tlp-white.json', allowed: EVERYONE, ok: 200 },
+  { method: 'GET', route: '/.well-known/csaf/white/:year/:file', allowed: EVERYONE, ok: 200, prepare: async (env) => ({ url: `/.well-known/csaf/white/${await csafPath(env)}` }) },
+  { method: 'GET', route: '/.well-known/csaf/openpgp/:file', allowed: EVERYONE, ok: 200, prepare: async (env) => ({ url: `/.well-known/csaf/openpgp/${env.h.ctx.csafKey.fingerprint}.asc` }) },
+  { method: 'GET', route: '/.well-known/security.txt', allowed: EVERYONE, ok: 200 },
+  // Webhooks: an organisation's own, managed by its org-admin.
+  { method: 'POST', route: '/api/v1/webhooks', allowed: MEMBER_ORG_ADMINS, ok: 201, prepare: async () => ({ url: '/api/v1/webhooks', body: { url: 'https://hooks.example/accord', event_types: ['case.*'] } }) },
+  { method: 'GET', route: '/api/v1/webhooks', allowed: MEMBER_ORG_ADMINS, ok: 200 },
+  { method: 'DELETE', route: '/api/v1/webhooks/:id', allowed: new Set<Caller>(['org-admin']), ok: 204, denied: { 'other-org-admin': 404 }, prepare: async (env) => ({ url: `/api/v1/webhooks/${await ownWebhook(env)}` }) },
+  { method: 'GET', route: '/api/v1/webhooks/:id/deliveries', allowed: new Set<Caller>(['org-admin']), ok: 200, denied: { 'other-org-admin': 404 }, prepare: async (env) => ({ url: `/api/v1/webhooks/${await ownWebhook(env)}/deliveries` }) },
 ];
 
 /** Routes that belong to the bundled API browser (static assets), not to Accord's API. */
@@ -425,7 +577,7 @@ const OUT_OF_SCOPE = (r: { method: string; url: string }) => r.method === 'HEAD'
 describe('permission matrix: every role × every endpoint', () => {
   const env = {} as Env;
   before(async () => {
-    const h = await startHarness();
+    const h = await startHarness({ env: { ACCORD_PUBLIC_URL: 'https://accord.test' } });
     env.h = h;
     await h.ctx.ledger.integrate();
     // psirt and viewer users in the target organisation.

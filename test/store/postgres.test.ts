@@ -5,6 +5,7 @@ import { openPostgresStore } from '../../src/store/postgres/open.js';
 import { postgresMigrations } from '../../src/store/postgres/migrations/index.js';
 import type { Store } from '../../src/store/store.js';
 import { runStoreContract } from './contract.js';
+import { runDisclosureStoreContract } from './disclosure-contract.js';
 import { makeApiRoot, makeCollection, makeVersion, runIntelStoreContract } from './intel-contract.js';
 import { at, makeOrg, makeUser } from './fixtures.js';
 import { createTestDatabase, createTestSchema, pgAvailability, withSettings, type TestDatabase } from './pg-harness.js';
@@ -51,6 +52,8 @@ describe('postgres', () => {
       log: store.log,
       releases: store.releases,
       intel: store.intel,
+      disclosure: store.disclosure,
+      notify: store.notify,
       ping: () => store.ping(),
       async close() {
         try {
@@ -64,6 +67,7 @@ describe('postgres', () => {
 
   runStoreContract({ name: 'postgres', newStore, skip });
   runIntelStoreContract({ name: 'postgres', newStore, skip });
+  runDisclosureStoreContract({ name: 'postgres', newStore: () => newStore(), skip });
 
   test('intel seqs from two stores on one database follow commit order: a polling reader misses none', { skip }, async () => {
     assert.ok(shared, 'the shared test database was not created');

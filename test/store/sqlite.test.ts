@@ -9,12 +9,14 @@ import { sqliteMigrations } from '../../src/store/sqlite/migrations/index.js';
 import { StoreError } from '../../src/store/errors.js';
 import type { NewIntelObjectVersion } from '../../src/intel/ports.js';
 import { runStoreContract } from './contract.js';
+import { runDisclosureStoreContract } from './disclosure-contract.js';
 import { makeApiRoot, makeCollection, makeVersion, runIntelStoreContract } from './intel-contract.js';
 import { objectPageSql, type PageShape } from '../../src/store/sqlite/intel-store.js';
 import { makeOrg, makeUser } from './fixtures.js';
 
 runStoreContract({ name: 'sqlite', newStore: () => openSqliteStore(':memory:') });
 runIntelStoreContract({ name: 'sqlite', newStore: (options) => openSqliteStore(':memory:', options) });
+runDisclosureStoreContract({ name: 'sqlite', newStore: () => openSqliteStore(':memory:') });
 
 /** A temporary directory, removed after `fn`. */
 async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {

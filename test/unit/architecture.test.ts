@@ -48,6 +48,9 @@ it('every domain error code has an HTTP status', async () => {
   const { STATUS_BY_CODE } = await import('../../src/http/error-handler.js');
   const { INTEL_ERROR_CODES } = await import('../../src/intel/errors.js');
   const { RELEASE_ERROR_CODES } = await import('../../src/release/errors.js');
-  const missing = [...INTEL_ERROR_CODES, ...RELEASE_ERROR_CODES].filter((c) => !(c in STATUS_BY_CODE));
+  const { DISCLOSURE_ERROR_CODES } = await import('../../src/disclosure/errors.js');
+  const { ADVISORY_ERROR_CODES } = await import('../../src/advisory/errors.js');
+  const { NOTIFY_ERROR_CODES } = await import('../../src/notify/errors.js');
+  const missing = [...INTEL_ERROR_CODES, ...RELEASE_ERROR_CODES, ...DISCLOSURE_ERROR_CODES, ...ADVISORY_ERROR_CODES, ...NOTIFY_ERROR_CODES].filter((c) => !(c in STATUS_BY_CODE));
   assert.deepEqual(missing, []);
 });

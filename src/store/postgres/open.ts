@@ -5,6 +5,8 @@ import type { DB } from '../sql/schema.js';
 import type { StoreCapabilities } from '../sql/capabilities.js';
 import { SqlRegistryStore } from '../sql/registry-store.js';
 import { SqlReleaseIndexStore } from '../sql/release-index-store.js';
+import { SqlDisclosureStore } from '../sql/disclosure-store.js';
+import { SqlNotifyStore } from '../sql/notify-store.js';
 import { SqlLogStore } from '../sql/log-store.js';
 import { SqlIntelStore } from '../sql/intel-store.js';
 import { migrateToLatest } from '../sql/migrate.js';
@@ -67,6 +69,8 @@ export async function openPostgresStore(
     releases: new SqlReleaseIndexStore(db),
     log: new SqlLogStore(db, postgresCapabilities),
     intel: new SqlIntelStore(db, postgresCapabilities, options.intelClock),
+    disclosure: new SqlDisclosureStore(db as unknown as Kysely<unknown>),
+    notify: new SqlNotifyStore(db as unknown as Kysely<never>, 'postgres'),
     async ping() {
       await sql`SELECT 1`.execute(db);
     },

@@ -5,6 +5,8 @@ import type { Store } from '../store.js';
 import type { DB } from '../sql/schema.js';
 import { SqlRegistryStore } from '../sql/registry-store.js';
 import { SqlReleaseIndexStore } from '../sql/release-index-store.js';
+import { SqlDisclosureStore } from '../sql/disclosure-store.js';
+import { SqlNotifyStore } from '../sql/notify-store.js';
 import { SqliteLogStore } from './log-store.js';
 import { SqliteIntelStore } from './intel-store.js';
 import { sqliteCapabilities } from './capabilities.js';
@@ -48,6 +50,8 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
     releases: new SqlReleaseIndexStore(db),
     log: new SqliteLogStore(db, database),
     intel: new SqliteIntelStore(db, database, options.intelClock),
+    disclosure: new SqlDisclosureStore(db as unknown as Kysely<unknown>),
+    notify: new SqlNotifyStore(db as unknown as Kysely<never>, 'sqlite'),
     async ping() {
       await sql`SELECT 1`.execute(db);
     },

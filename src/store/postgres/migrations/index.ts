@@ -3,6 +3,8 @@ import * as m0001 from './0001-registry.js';
 import * as m0002 from './0002-log.js';
 import * as m0003 from './0003-release-index.js';
 import * as m0004 from './0004-intel.js';
+import * as m0005 from './0005-disclosure.js';
+import * as m0006 from './0006-notify.js';
 
 /** PostgreSQL migrations, in order. */
-export const postgresMigrations: readonly Migration[] = [m0001, m0002, m0003, m0004];
+export const postgresMigrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006];
