@@ -49,6 +49,8 @@ export interface Context {
   intel: IntelService;
   disclosure: DisclosureService;
   advisories: AdvisoryService;
+  /** Ends due embargoes, sends reminders and publishes due advisories; `runNow()` runs it at once (serialised). */
+  scheduler: DueScheduler;
   /** Delivers the outbox (webhooks, e-mail); tests call `drain()`. */
   notifier: Notifier;
   /** The CSAF provider's OpenPGP key. */
@@ -136,7 +138,13 @@ export async function createContext(config: Config, options: ContextOptions = {}
     onScheduled: () => deadlines.changed(),
   });
   feeds.push(advisoryLedgerFeed(store.disclosure, (kind, data, key) => ledger.append(kind, data, key)));
-  const scheduler = new DueScheduler(() => advisories.publishDue(), () => advisories.nextDue(), clock, loggers.root.child({ subsystem: 'disclosure' }));
+  const scheduler = new DueScheduler(
+    async () => {
+      await advisories.publishDue();
+      // Settled outbox messages go after 30 days: invitation e-mails carry case links.
+      await store.notify.pruneOutbox(new Date(clock.now().getTime() - 30 * 86_400_000));
+    },
+    () => advisories.nextDue(), clock, loggers.root.child({ subsystem: 'disclosure' }));
   await ensureIntelDefaults(store.intel, clock);
   await intel.recoverStatuses();
   await ledger.start();
@@ -163,6 +171,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       quorum: (await store.registry.getSetting<number>(QUORUM_SETTING)) ?? 0,
     }),
     notifier,
+    scheduler,
     async close() {
       scheduler.stop();
       await notifier.stop();

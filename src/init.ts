@@ -11,6 +11,7 @@ import { systemClock, type Clock } from './registry/clock.js';
 import { seedDemo, type DemoSummary } from './demo.js';
 import { publishDemoRelease, type DemoRelease } from './demo-release.js';
 import { publishDemoIntel, type DemoIntel } from './demo-intel.js';
+import { publishDemoDisclosure, type DemoDisclosure } from './demo-disclosure.js';
 import { ConfigError } from './config/config.js';
 import { isStrongEnoughToken } from './registry/secrets.js';
 
@@ -31,7 +32,7 @@ export interface InitResult {
   admin_token: string;
   log_origin: string;
   log_vkey: string;
-  demo?: DemoSummary & { release?: DemoRelease; intel?: DemoIntel };
+  demo?: DemoSummary & { release?: DemoRelease; intel?: DemoIntel; disclosure?: DemoDisclosure };
 }
 
 /**
@@ -102,6 +103,7 @@ export async function initDataDir(config: Config, options: InitOptions = {}): Pr
         const northwind = demo.tokens.find((t) => t.org === 'demo-northwind' && t.role === 'org-admin')!;
         (demo as DemoSummary & { release?: DemoRelease }).release = await publishDemoRelease(ctx, northwind.token, northwind.org);
         (demo as DemoSummary & { intel?: DemoIntel }).intel = await publishDemoIntel(ctx, demo.tokens);
+        (demo as DemoSummary & { disclosure?: DemoDisclosure }).disclosure = await publishDemoDisclosure(ctx, demo.tokens, boot.admin_token);
       } finally {
         await ctx.close();
       }

@@ -19,14 +19,16 @@ import {
   purlWithVersion,
   type OsvPackage,
 } from './identifiers.js';
+import { OSV_SCHEMA } from './schemas/osv-schema.js';
 
 // The identifier helpers lived here first; callers import them from either module.
 export { compareDocumentVersions, cpeWithVersion, cweName, normaliseTimestamp, osvPackageFromPurl, purlWithVersion, type OsvPackage };
-import { OSV_SCHEMA } from './schemas/osv-schema.js';
 
 /**
  * Accord's one internal advisory model. CSAF 2.0 (csaf.ts), OSV (osv.ts) and CVE
- * JSON 5 (cve.ts) are renderings of it; nothing else is stored. `createAdvisory`
+ * JSON 5 (cve.ts) are renderings of it; nothing else is stored. Vulnerabilities are
+ * identified by position (`<tracking id>-<n>`, see `vulnerabilityLocalId`), so a new
+ * revision appends vulnerabilities and never reorders them. `createAdvisory`
  * validates untrusted input (an API body, a file) and returns the normalised
  * advisory, or throws `AdvisoryError` ADVISORY_INVALID listing every problem with
  * a JSON pointer into the input.
@@ -650,7 +652,7 @@ function readProducts(c: Checker, list: unknown[], path: string): Product[] {
     });
     const ranges = readRanges(c, o, p);
     if (ranges.length > 0 && o.purl === undefined && o.cpe === undefined) c.add(p, 'a product with ranges needs a purl or a cpe');
-    if (versions.length === 0 && ranges.length === 0 && o.versions === undefined && o.ranges === undefined) c.add(p, 'needs "versions" or "ranges"');
+    if (versions.length === 0 && ranges.length === 0) c.add(p, 'needs "versions" or "ranges"');
     if (key && vendor && name) {
       out.push({ key, vendor, name, ...(purl ? { purl } : {}), ...(cpe ? { cpe } : {}), ...(pkg ? { package: pkg } : {}), versions, ranges });
     }
@@ -678,7 +680,9 @@ function readRef(c: Checker, v: unknown, path: string, products: Product[], know
     });
   }
   const ref: ProductRef = { product, ...(versions ? { versions } : {}) };
-  return { ...ref, leaves: resolveProductRef({ products }, ref), o };
+  const leaves = resolveProductRef({ products }, ref);
+  if (leaves.length === 0 && versions === undefined) c.add(path, `product ${product} has no versions or ranges to refer to`);
+  return { ...ref, leaves, o };
 }
 
 function readVulnerabilities(c: Checker, list: unknown[], path: string, products: Product[]): Vulnerability[] {

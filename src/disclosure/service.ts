@@ -193,7 +193,8 @@ export class DisclosureService {
     }
     const participants = [reporter, this.newParticipant(record.id, 'coordinator', { org_id: coordinator.id, user_id: null, email: null, name: coordinator.name }, at)];
     for (const org of vendorOrgs) {
-      if (participants.some((p) => p.org_id === org.id)) continue;
+      // A vendor may report its own flaw (to bring in others): it is then reporter and vendor.
+      if (participants.some((p) => p.org_id === org.id && p.kind !== 'reporter')) continue;
       participants.push(this.newParticipant(record.id, 'vendor', { org_id: org.id, user_id: null, email: null, name: org.name }, at));
     }
     if (vendorOrgs.length > 0) record.facts.vendor_aware = at;
@@ -643,9 +644,13 @@ export class DisclosureService {
       if (c.facts.public !== null) return;
       const now = this.now();
       const at = now.toISOString();
-      const embargo = exitEmbargo(c.embargo, 'public', now);
+      // An embargo whose end has passed ended then (publication at the end is the normal course), not because of it.
+      const ended = (c.embargo.state === 'active' || c.embargo.state === 'revise') && !embargoHolds(c.embargo, now);
+      const embargo = ended ? { ...exitEmbargo(c.embargo, 'ended', now), exited_at: c.embargo.end_at } : exitEmbargo(c.embargo, 'public', now);
+      const events = [this.event(caseId, at, null, 'fact.set', { fact: 'public' })];
+      if (embargo.state !== c.embargo.state) events.unshift(this.event(caseId, ended ? c.embargo.end_at! : at, null, 'embargo.exited', { reason: ended ? 'ended' : 'public' }));
       const record = { ...c, facts: { ...c.facts, public: at }, embargo, updated_at: at, version: c.version + 1 };
-      if (await this.d.store.writeCase({ record, expectedVersion: c.version, events: [this.event(caseId, at, null, 'fact.set', { fact: 'public' })] })) return;
+      if (await this.d.store.writeCase({ record, expectedVersion: c.version, events })) return;
     }
   }
 

@@ -3,8 +3,8 @@
  * console imports for API shapes (CONVENTIONS.md §12), instead of inferring them
  * from the route chain. Type-only on purpose — it must add nothing at run time
  * and must not pull server code (node:crypto, Fastify, Kysely) into the browser
- * build, so it imports types from `registry/types.ts`, `registry/voting.ts`, `registry/progress.ts` and
- * `intel/ports.ts` (types only), and `import type` from `intel/tlp.ts` (erased at build).
+ * build, so it imports types from `registry/types.ts`, `registry/voting.ts`, `registry/progress.ts`,
+ * `disclosure/types.ts` and `intel/ports.ts` (types only), and `import type` from `intel/tlp.ts` (erased at build).
  *
  * Response envelopes are spelled out here rather than re-exported from the
  * services, because those modules import Node built-ins. `test/e2e/api-types.check.ts`
@@ -33,6 +33,23 @@ import type {
   VotingRule,
 } from '../registry/types.js';
 import type { Tally } from '../registry/voting.js';
+import type {
+  AffectedProduct,
+  AttachmentMeta,
+  CaseFact,
+  CaseFacts,
+  CaseMessage,
+  CaseVulnerability,
+  Cvss,
+  Embargo,
+  EmbargoState,
+  NotAffectedJustification,
+  ParticipantKind,
+  ReportState,
+  ReporterWishes,
+  VendorStatus,
+  VendorStatusValue,
+} from '../disclosure/types.js';
 
 export type {
   Application,
@@ -199,3 +216,215 @@ export interface ReleaseSearchPage {
 // Intel: collections, their grants and sharing groups are the port's own shapes.
 export type { Collection, CollectionGrant, SharingGroup } from '../intel/ports.js';
 export type { TlpLevel } from '../intel/tlp.js';
+
+// Disclosure: the case model's own shapes (disclosure/types.ts imports nothing). The
+// envelopes the routes and services build (service.ts, advisories.ts import node:crypto)
+// are spelled out below.
+export type {
+  AffectedProduct,
+  AttachmentMeta,
+  CaseFact,
+  CaseFacts,
+  CaseMessage,
+  CaseVulnerability,
+  Cvss,
+  Embargo,
+  EmbargoState,
+  NotAffectedJustification,
+  ParticipantKind,
+  ReportState,
+  ReporterWishes,
+  VendorStatus,
+  VendorStatusValue,
+};
+
+/** An attachment in a request body: the file's bytes in base64 (at most 5 MiB decoded). */
+export interface AttachmentUpload {
+  filename: string;
+  media_type: string;
+  content_base64: string;
+}
+
+/** POST /api/v1/reports: the public report form (no account needed). */
+export interface ReportInput {
+  title: string;
+  description: string;
+  products: { name: string; vendor?: string | null; purl?: string | null; cpe?: string | null; versions?: string | null }[];
+  wishes?: { publish_after?: string | null; credit?: string | null; notes?: string | null };
+  /** Anonymous reporters only; a signed-in reporter is their user and organisation. */
+  reporter?: { name?: string | null; email?: string | null };
+  /** Signatories (slugs) the reporter believes are affected. */
+  vendors?: string[];
+  attachments?: AttachmentUpload[];
+}
+
+/** POST /api/v1/reports (201). `link_secret` is set for anonymous reporters only, and shown once. */
+export interface ReportReceipt {
+  case_id: string;
+  number: string;
+  link_secret: string | null;
+  /** `/cases/<id>#link=<secret>`: the secret travels in the fragment, never to the server. */
+  case_url: string;
+}
+
+/** Who the caller is in a case. */
+export interface CaseRole {
+  participant_id: string;
+  kind: ParticipantKind;
+  report_state: ReportState;
+}
+
+/** The items of GET /api/v1/cases (the inbox), most recently updated first. */
+export interface CaseSummary {
+  id: string;
+  number: string;
+  title: string;
+  status: 'open' | 'closed';
+  embargo: Embargo;
+  facts: CaseFacts;
+  /** The caller's strongest role in the case. */
+  you: CaseRole;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A participant as the caller sees it: report state and e-mail only for the coordinator and the participant itself. */
+export interface CaseParticipantView {
+  id: string;
+  kind: ParticipantKind;
+  name: string;
+  org_id: string | null;
+  report_state: ReportState | null;
+  email: string | null;
+  is_you: boolean;
+  created_at: string;
+}
+
+/** A timeline event; `private` ones (unshared status changes) reach only the coordinator and their author. */
+export interface CaseTimelineEvent {
+  id: number;
+  case_id: string;
+  at: string;
+  participant_id: string | null;
+  kind: string;
+  data: Record<string, unknown>;
+  private: boolean;
+}
+
+/** The embargo of a case view: who must accept a proposal, and the longest embargo allowed. */
+export type CaseEmbargo = Embargo & { required_acceptors: string[]; max_days: number };
+
+/** GET /api/v1/cases/:id: the case as far as the caller may see it. */
+export interface CaseView {
+  id: string;
+  number: string;
+  title: string;
+  description: string;
+  products: AffectedProduct[];
+  wishes: ReporterWishes;
+  facts: CaseFacts;
+  status: 'open' | 'closed';
+  embargo: CaseEmbargo;
+  created_at: string;
+  updated_at: string;
+  version: number;
+  /** Every role the caller has in the case, strongest first. */
+  you: CaseRole[];
+  participants: CaseParticipantView[];
+  vulnerabilities: CaseVulnerability[];
+  /** Vendor statuses: shared ones, plus the caller's own (the coordinator sees all). */
+  statuses: VendorStatus[];
+  messages: CaseMessage[];
+  timeline: CaseTimelineEvent[];
+  attachments: AttachmentMeta[];
+  advisory: CaseAdvisory | null;
+}
+
+/** POST /api/v1/cases/:id/participants (201): an outsider's secret case link is in `link_secret`, shown once. */
+export interface AddedParticipant {
+  participant: CaseParticipantView;
+  link_secret: string | null;
+}
+
+/** PUT /api/v1/cases/:id/vulnerabilities/:vid/status */
+export interface VendorStatusInput {
+  status: VendorStatusValue;
+  justification?: NotAffectedJustification | null;
+  statement?: string | null;
+  versions?: string | null;
+  shared: boolean;
+}
+
+/** POST /api/v1/cases/:id/vulnerabilities and PUT …/vulnerabilities/:vid */
+export interface VulnerabilityInput {
+  title: string;
+  description: string;
+  cve?: string | null;
+  cwe?: { id: string; name: string } | null;
+  cvss?: Cvss | null;
+}
+
+/** GET /api/v1/cases/:id/advisory (and the case view's `advisory`): the draft, approvals and schedule. */
+export interface CaseAdvisory {
+  id: string;
+  tracking_id: string;
+  status: 'draft' | 'scheduled' | 'published';
+  /** The internal advisory model being edited (JSON). */
+  draft: Record<string, unknown>;
+  draft_revision: number;
+  /** participant id → the draft revision it approved. */
+  approvals: Record<string, number>;
+  /** Vendors (participant ids) whose approval of the current revision is missing. */
+  awaiting_approval: string[];
+  scheduled_for: string | null;
+  published_versions: number;
+  first_published_at: string | null;
+  updated_at: string;
+}
+
+/** One problem the advisory model or the CSAF/OSV validators found; `source` is `model`, `csaf` or `osv`. */
+export interface RenderProblem {
+  path: string;
+  message: string;
+  source: string;
+}
+
+/** POST /api/v1/cases/:id/advisory/preview: the documents as they would go out, and every problem. */
+export interface AdvisoryPreview {
+  version: number;
+  /** CSAF 2.0 text (empty when the draft cannot be rendered). */
+  csaf: string;
+  osv: string;
+  cve: string | null;
+  problems: RenderProblem[];
+}
+
+/** A published advisory version as listed (GET /api/v1/advisories items). */
+export interface AdvisorySummary {
+  tracking_id: string;
+  version: number;
+  title: string;
+  tlp: string;
+  published_at: string;
+  csaf_sha256: string;
+  /** Index of the version's transparency-log entry; null until logged. */
+  log_index: number | null;
+  cves: string[];
+  /** The highest CVSS v3 base severity (CRITICAL, HIGH, MEDIUM, LOW, NONE). */
+  severity: string | null;
+  base_score: number | null;
+}
+
+/** POST /api/v1/cases/:id/advisory/publish: 200 with the version, or 202 (version null) when scheduled for the embargo end. */
+export interface PublishResult {
+  advisory: CaseAdvisory;
+  version: AdvisorySummary | null;
+}
+
+/** GET /api/v1/advisories/:tid[?version=]: one version with its CSAF document and OSV records. */
+export interface AdvisoryDetail extends AdvisorySummary {
+  /** Every published version number, oldest first. */
+  versions: number[];
+  csaf: Record<string, unknown>;
+  osv: Record<string, unknown>[];
+}
