@@ -51,6 +51,8 @@ it('every domain error code has an HTTP status', async () => {
   const { DISCLOSURE_ERROR_CODES } = await import('../../src/disclosure/errors.js');
   const { ADVISORY_ERROR_CODES } = await import('../../src/advisory/errors.js');
   const { NOTIFY_ERROR_CODES } = await import('../../src/notify/errors.js');
-  const missing = [...INTEL_ERROR_CODES, ...RELEASE_ERROR_CODES, ...DISCLOSURE_ERROR_CODES, ...ADVISORY_ERROR_CODES, ...NOTIFY_ERROR_CODES].filter((c) => !(c in STATUS_BY_CODE));
+  const { VERSION_ERROR_CODES } = await import('../../src/advisory/versions/errors.js');
+  const { SBOM_ERROR_CODES } = await import('../../src/advisory/sbom/errors.js');
+  const missing = [...INTEL_ERROR_CODES, ...RELEASE_ERROR_CODES, ...DISCLOSURE_ERROR_CODES, ...ADVISORY_ERROR_CODES, ...NOTIFY_ERROR_CODES, ...VERSION_ERROR_CODES, ...SBOM_ERROR_CODES].filter((c) => !(c in STATUS_BY_CODE));
   assert.deepEqual(missing, []);
 });
