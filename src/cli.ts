@@ -10,6 +10,7 @@ import { registerReleaseCommands } from './cli/commands/release.js';
 import { registerIntelCommands } from './cli/commands/intel.js';
 import { registerCaseCommands } from './cli/commands/cases.js';
 import { registerAdvisoryCommands } from './cli/commands/advisory.js';
+import { registerCheckCommands } from './cli/commands/check.js';
 
 /** Builds the `accord` command tree (exported for tests). */
 export function buildProgram(): Command {
@@ -28,7 +29,7 @@ export function buildProgram(): Command {
   registerReleaseCommands(program);
   registerIntelCommands(program);
   registerCaseCommands(program);
-  registerAdvisoryCommands(program);
+  registerCheckCommands(program, registerAdvisoryCommands(program));
   return program;
 }
 

@@ -28,6 +28,7 @@ import { advisoryRenderer } from './disclosure/render.js';
 import { advisoryLedgerFeed } from './disclosure/ledger-feed.js';
 import { loadCsafKey, type CsafKey } from './csaf-key.js';
 import { caseNoticeSink } from './case-notices.js';
+import { accordVulnRecords } from './advisory/vulndb.js';
 import { Notifier } from './notify/notifier.js';
 import { WebhookSender } from './notify/webhook.js';
 import { SmtpSender, smtpConfigFromUrl } from './notify/smtp.js';
@@ -136,6 +137,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
     renderer: advisoryRenderer({ publisher: { name: coordinator.name, namespace: config.publicUrl }, publicUrl: config.publicUrl }),
     sign: (bytes) => csafKey.sign(bytes),
     onScheduled: () => deadlines.changed(),
+    onPublished: (v) => void store.vulndb.upsertVulnRecords(accordVulnRecords(v.osv, v.csaf, v.published_at)).catch((err: unknown) => loggers.root.error({ err }, 'indexing a published advisory for SBOM checks failed')),
   });
   feeds.push(advisoryLedgerFeed(store.disclosure, (kind, data, key) => ledger.append(kind, data, key)));
   const scheduler = new DueScheduler(
@@ -146,6 +148,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
     },
     () => advisories.nextDue(), clock, loggers.root.child({ subsystem: 'disclosure' }));
   await ensureIntelDefaults(store.intel, clock);
+  await syncAccordAdvisories(store);
   await intel.recoverStatuses();
   await ledger.start();
   deadlines.changed = () => scheduler.rearm();
@@ -336,5 +339,22 @@ export class DueScheduler {
       })();
     }, ms);
     this.timer.unref();
+  }
+}
+
+/**
+ * Brings the SBOM-check database up to every published coalition advisory
+ * (at start: a publication whose indexing was interrupted is picked up;
+ * unchanged records are left alone).
+ */
+export async function syncAccordAdvisories(store: Store): Promise<void> {
+  let before: { published_at: string; advisory_id: string } | undefined;
+  for (;;) {
+    const page = await store.disclosure.listLatestAdvisoryVersions({ limit: 200, ...(before ? { before } : {}) });
+    const records = page.flatMap((v) => accordVulnRecords(v.osv, v.csaf, v.published_at));
+    if (records.length > 0) await store.vulndb.upsertVulnRecords(records);
+    if (page.length < 200) return;
+    const last = page[page.length - 1]!;
+    before = { published_at: last.published_at, advisory_id: last.advisory_id };
   }
 }

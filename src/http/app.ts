@@ -25,6 +25,7 @@ import { registerCaseRoutes } from './routes/cases.js';
 import { registerAdvisoryRoutes } from './routes/advisories.js';
 import { registerCsafProviderRoutes } from './routes/csaf-provider.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
+import { registerCheckRoutes } from './routes/check.js';
 
 type AjvInstance = Ajv;
 // ajv-formats is CommonJS; under NodeNext its default export is the module object.
@@ -150,6 +151,7 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   registerAdvisoryRoutes(app, ctx);
   registerCsafProviderRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  registerCheckRoutes(app, ctx);
   await registerTaxiiRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerWebRoutes(app, options.webRoot ?? null);

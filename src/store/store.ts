@@ -5,6 +5,7 @@ import type { ReleaseIndexStore } from '../release/index-store.js';
 import type { IntelStore } from '../intel/ports.js';
 import type { DisclosureStore } from '../disclosure/ports.js';
 import type { NotifyStore } from '../notify/ports.js';
+import type { VulnDbStore } from '../advisory/vulndb.js';
 import type { StoreCapabilities } from './sql/capabilities.js';
 
 /** Everything the services need from a database, one port per domain. */
@@ -16,6 +17,7 @@ export interface Store {
   readonly intel: IntelStore;
   readonly disclosure: DisclosureStore;
   readonly notify: NotifyStore;
+  readonly vulndb: VulnDbStore;
   /** Throws if the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -564,6 +564,9 @@ const ROWS: Row[] = [
   { method: 'GET', route: '/.well-known/csaf/white/:year/:file', allowed: EVERYONE, ok: 200, prepare: async (env) => ({ url: `/.well-known/csaf/white/${await csafPath(env)}` }) },
   { method: 'GET', route: '/.well-known/csaf/openpgp/:file', allowed: EVERYONE, ok: 200, prepare: async (env) => ({ url: `/.well-known/csaf/openpgp/${env.h.ctx.csafKey.fingerprint}.asc` }) },
   { method: 'GET', route: '/.well-known/security.txt', allowed: EVERYONE, ok: 200 },
+  // "Am I affected?" is for everyone, customers without an account included.
+  { method: 'GET', route: '/api/v1/check/database', allowed: EVERYONE, ok: 200 },
+  { method: 'POST', route: '/api/v1/check/sbom', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: '/api/v1/check/sbom', body: { bomFormat: 'CycloneDX', specVersion: '1.5', components: [{ name: 'nw-widget', version: '1.2.0', purl: 'pkg:npm/nw-widget@1.2.0' }] } }) },
   // Webhooks: an organisation's own, managed by its org-admin.
   { method: 'POST', route: '/api/v1/webhooks', allowed: MEMBER_ORG_ADMINS, ok: 201, prepare: async () => ({ url: '/api/v1/webhooks', body: { url: 'https://hooks.example/accord', event_types: ['case.*'] } }) },
   { method: 'GET', route: '/api/v1/webhooks', allowed: MEMBER_ORG_ADMINS, ok: 200 },

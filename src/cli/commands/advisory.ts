@@ -7,7 +7,7 @@ import { validateAdvisoryFile } from '../../advisory/validate.js';
 type Item = Record<string, unknown>;
 
 /** `accord advisory …`: published advisories (public), exports and offline validation. */
-export function registerAdvisoryCommands(program: Command): void {
+export function registerAdvisoryCommands(program: Command): Command {
   const adv = program.command('advisory').description('Published advisories: list, show, export as CSAF/OSV/CVE, validate files offline');
 
   adv
@@ -57,4 +57,5 @@ export function registerAdvisoryCommands(program: Command): void {
       }
       if (r.errors.length > 0) process.exitCode = 1;
     });
+  return adv;
 }

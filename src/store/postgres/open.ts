@@ -7,6 +7,7 @@ import { SqlRegistryStore } from '../sql/registry-store.js';
 import { SqlReleaseIndexStore } from '../sql/release-index-store.js';
 import { SqlDisclosureStore } from '../sql/disclosure-store.js';
 import { SqlNotifyStore } from '../sql/notify-store.js';
+import { SqlVulnDbStore } from '../sql/vulndb-store.js';
 import { SqlLogStore } from '../sql/log-store.js';
 import { SqlIntelStore } from '../sql/intel-store.js';
 import { migrateToLatest } from '../sql/migrate.js';
@@ -71,6 +72,7 @@ export async function openPostgresStore(
     intel: new SqlIntelStore(db, postgresCapabilities, options.intelClock),
     disclosure: new SqlDisclosureStore(db as unknown as Kysely<unknown>),
     notify: new SqlNotifyStore(db as unknown as Kysely<never>, 'postgres'),
+    vulndb: new SqlVulnDbStore(db as unknown as Kysely<unknown>),
     async ping() {
       await sql`SELECT 1`.execute(db);
     },

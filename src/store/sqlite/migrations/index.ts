@@ -5,6 +5,7 @@ import * as m0003 from './0003-release-index.js';
 import * as m0004 from './0004-intel.js';
 import * as m0005 from './0005-disclosure.js';
 import * as m0006 from './0006-notify.js';
+import * as m0007 from './0007-vulndb.js';
 
 /** SQLite migrations, in order. */
-export const sqliteMigrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006];
+export const sqliteMigrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007];

@@ -1,0 +1,96 @@
+import { createAdvisory } from './model.js';
+import { serializeCsaf, toCsaf } from './csaf.js';
+import { formatPurl, parsePurl } from './sbom/purl.js';
+import type { Finding } from './sbom/matcher.js';
+
+const CVE = /^CVE-\d{4}-\d{4,}$/;
+
+/** Findings as a SARIF 2.1.0 log (code-scanning dashboards read it): one rule per advisory, one result per finding. */
+export function findingsToSarif(findings: readonly Finding[], o: { artifact: string; toolVersion?: string; informationUri?: string }) {
+  const rules = new Map<string, { id: string; shortDescription: { text: string }; properties: Record<string, unknown> }>();
+  for (const f of findings) {
+    if (!rules.has(f.advisory_id)) rules.set(f.advisory_id, { id: f.advisory_id, shortDescription: { text: f.summary ?? f.advisory_id }, properties: { aliases: f.aliases, source: f.source } });
+  }
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'Accord', ...(o.toolVersion ? { version: o.toolVersion } : {}), ...(o.informationUri ? { informationUri: o.informationUri } : {}), rules: [...rules.values()] } },
+        results: findings.map((f) => ({
+          ruleId: f.advisory_id,
+          level: f.possible ? 'warning' : 'error',
+          message: {
+            text: `${f.component.purl ?? f.component.name ?? f.component.ref} is affected by ${f.advisory_id}${f.aliases.length ? ` (${f.aliases.join(', ')})` : ''}: ${f.affected_range}${f.fixed_version ? `; fixed in ${f.fixed_version}` : '; no fixed version known'}${f.possible ? ` [possible: ${f.confidence}]` : ''}`,
+          },
+          locations: [{ physicalLocation: { artifactLocation: { uri: o.artifact } }, logicalLocations: [{ name: f.component.purl ?? f.component.ref, kind: 'package' }] }],
+          properties: { purl: f.component.purl, ref: f.component.ref, affected_range: f.affected_range, fixed_version: f.fixed_version, confidence: f.confidence, notes: f.notes },
+        })),
+      },
+    ],
+  };
+}
+
+/**
+ * Findings as a CSAF 2.0 VEX document (profile csaf_vex): each component a
+ * product, each advisory a vulnerability; exact matches known_affected with
+ * the fix to move to, possible ones under_investigation. TLP:AMBER — it
+ * describes the caller's own software.
+ */
+export function findingsToCsafVex(findings: readonly Finding[], o: { trackingId: string; publisherNamespace: string; now: string }): string {
+  const products = new Map<string, { key: string; name: string; purl?: string; version: string }>();
+  const keyOf = (f: Finding): string => {
+    const id = `${f.component.purl ?? f.component.ref}`;
+    let p = products.get(id);
+    if (!p) {
+      let purl: string | undefined;
+      let name = f.component.name ?? f.component.ref;
+      try {
+        if (f.component.purl) {
+          const parsed = parsePurl(f.component.purl);
+          purl = formatPurl({ ...parsed, version: undefined, qualifiers: {}, subpath: undefined });
+          name = [...parsed.namespace, parsed.name].join('/');
+        }
+      } catch {
+        purl = undefined;
+      }
+      p = { key: `c${products.size + 1}`, name, ...(purl ? { purl } : {}), version: f.component.version ?? 'unknown' };
+      products.set(id, p);
+    }
+    return p.key;
+  };
+  const vulns = new Map<string, { cve?: string; title: string; description: string; products: { product: string; versions: string[]; status: string }[]; remediations: { category: string; details: string; products: { product: string; versions: string[] }[] }[] }>();
+  for (const f of findings) {
+    const key = keyOf(f);
+    const version = products.get(f.component.purl ?? f.component.ref)!.version;
+    let v = vulns.get(f.advisory_id);
+    if (!v) {
+      const cve = f.aliases.find((a) => CVE.test(a)) ?? (CVE.test(f.advisory_id) ? f.advisory_id : undefined);
+      v = { ...(cve ? { cve } : {}), title: f.advisory_id, description: f.summary ?? `See ${f.advisory_id}.`, products: [], remediations: [] };
+      vulns.set(f.advisory_id, v);
+    }
+    if (v.products.some((p) => p.product === key && p.versions.includes(version))) continue;
+    v.products.push({ product: key, versions: [version], status: f.possible ? 'under_investigation' : 'known_affected' });
+    if (!f.possible) {
+      v.remediations.push(
+        f.fixed_version
+          ? { category: 'vendor_fix', details: `Upgrade to ${f.fixed_version} or later (affected: ${f.affected_range}).`, products: [{ product: key, versions: [version] }] }
+          : { category: 'none_available', details: `No fixed version is known (affected: ${f.affected_range}).`, products: [{ product: key, versions: [version] }] },
+      );
+    }
+  }
+  const advisory = createAdvisory({
+    id: o.trackingId,
+    title: `Vulnerabilities affecting the components of an SBOM (${findings.length} finding${findings.length === 1 ? '' : 's'})`,
+    publisher: { name: 'Accord SBOM check', namespace: o.publisherNamespace, category: 'user' },
+    tlp: 'AMBER',
+    summary: 'Generated by Accord from an SBOM check against the coalition advisories and imported OSV records.',
+    products: [...products.values()].map((p) => ({ key: p.key, vendor: 'SBOM component', name: p.name, ...(p.purl ? { purl: p.purl } : {}), versions: [{ version: p.version }] })),
+    vulnerabilities: [...vulns.values()],
+    revisions: [{ number: '1', date: o.now, summary: 'Generated by accord check sbom.' }],
+    status: 'final',
+    initialReleaseDate: o.now,
+    currentReleaseDate: o.now,
+  });
+  return serializeCsaf(toCsaf(advisory, { profile: 'csaf_vex', engine: { name: 'Accord' } }));
+}
