@@ -45,6 +45,12 @@ export interface DemoInit {
     tokens: { org: string; email: string; role: string; token: string }[];
     pending_application_id: string;
     voting_application_id: string;
+    /** The demo cases (src/demo-disclosure.ts). */
+    disclosure?: {
+      published: { case_id: string; case_number: string; tracking_id: string };
+      embargoed: { case_id: string; case_number: string; embargo_end: string };
+      reporter_link: string;
+    };
   };
 }
 

@@ -54,6 +54,7 @@ describe('postgres', () => {
       intel: store.intel,
       disclosure: store.disclosure,
       notify: store.notify,
+      vulndb: store.vulndb,
       ping: () => store.ping(),
       async close() {
         try {

@@ -15,6 +15,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Overrides the session's token (sign-in checks a token before storing it). */
   token?: string | null;
+  /** Extra request headers (a case link: `x-accord-case-link`). */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -30,7 +32,7 @@ export function configureApi(token: string | null, unauthorized: (() => void) | 
 /** Calls the Accord API; resolves with the JSON body, rejects with an ApiError carrying the problem details. */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const token = options.token === undefined ? sessionToken : options.token;
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   let res: Response;

@@ -1,5 +1,5 @@
 import { useEffect, type ReactNode } from 'react';
-import { Link, matchPath, useLocation } from './router.js';
+import { Link, matchPath, navigate, useLocation } from './router.js';
 import { abilities, useSession } from './session.js';
 import { Alert } from './components/alert.js';
 import { DirectoryPage } from './pages/directory.js';
@@ -22,6 +22,12 @@ import { IntelObjectPage } from './pages/intel-object.js';
 import { IntelCollectionsPage } from './pages/intel-collections.js';
 import { IntelGroupsPage } from './pages/intel-groups.js';
 import { IntelUploadPage } from './pages/intel-upload.js';
+import { ReportPage } from './pages/report.js';
+import { CasesPage } from './pages/cases.js';
+import { CasePage } from './pages/case.js';
+import { AdvisoryEditorPage } from './pages/advisory-editor.js';
+import { AdvisoriesPage } from './pages/advisories.js';
+import { AdvisoryPage } from './pages/advisory.js';
 
 type Section = 'registry' | (typeof PILLARS)[number]['id'] | 'none';
 
@@ -33,7 +39,7 @@ interface Route {
 }
 
 /** Pillars with pages of their own; the others show their placeholder. */
-const BUILT = new Set<Section>(['intel', 'ledger', 'releases']);
+const BUILT = new Set<Section>(['intel', 'disclosure', 'advisories', 'ledger', 'releases']);
 
 const ROUTES: Route[] = [
   { path: '/', section: 'registry', title: 'Signatories', render: () => <DirectoryPage /> },
@@ -49,6 +55,13 @@ const ROUTES: Route[] = [
   { path: '/intel/collections', section: 'intel', title: 'Intel collections', render: () => <IntelCollectionsPage /> },
   { path: '/intel/groups', section: 'intel', title: 'Sharing groups', render: () => <IntelGroupsPage /> },
   { path: '/intel/upload', section: 'intel', title: 'Upload a STIX bundle', render: () => <IntelUploadPage /> },
+  { path: '/disclosure', section: 'disclosure', title: 'Disclosure', render: () => <DisclosureHome /> },
+  { path: '/report', section: 'disclosure', title: 'Report a vulnerability', render: () => <ReportPage /> },
+  { path: '/cases', section: 'disclosure', title: 'Cases', render: () => <CasesPage /> },
+  { path: '/cases/:id', section: 'disclosure', title: 'Case', render: (p) => <CasePage id={p.id!} /> },
+  { path: '/cases/:id/advisory', section: 'disclosure', title: 'Advisory editor', render: (p) => <AdvisoryEditorPage id={p.id!} /> },
+  { path: '/advisories', section: 'advisories', title: 'Advisories', render: () => <AdvisoriesPage /> },
+  { path: '/advisories/:tid', section: 'advisories', title: 'Advisory', render: (p) => <AdvisoryPage tid={p.tid!} /> },
   { path: '/ledger', section: 'ledger', title: 'Transparency log', render: () => <LedgerStatusPage /> },
   { path: '/ledger/entries', section: 'ledger', title: 'Log entries', render: () => <LedgerEntriesPage /> },
   { path: '/ledger/entries/:index', section: 'ledger', title: 'Log entry', render: (p) => <LedgerEntryPage index={p.index!} /> },
@@ -92,6 +105,15 @@ export function App() {
           ]}
         />
       )}
+      {section === 'disclosure' && (
+        <SectionTabs
+          label="Disclosure"
+          tabs={[
+            { to: '/cases', label: 'Cases', active: pathname.startsWith('/cases') },
+            { to: '/report', label: 'Report a vulnerability', active: pathname === '/report' },
+          ]}
+        />
+      )}
       {section === 'ledger' && (
         <SectionTabs
           label="Ledger"
@@ -126,7 +148,10 @@ export function App() {
 }
 
 function TopBar({ section }: { section: Section }) {
-  const items: { id: Section; name: string; to: string }[] = [{ id: 'registry', name: 'Registry', to: '/' }, ...PILLARS.map((p) => ({ id: p.id, name: p.name, to: `/${p.id}` }))];
+  const { me } = useSession();
+  // Disclosure opens on the case inbox for participants and on the report form for everyone else.
+  const home = (id: Section) => (id === 'disclosure' ? (me ? '/cases' : '/report') : `/${id}`);
+  const items: { id: Section; name: string; to: string }[] = [{ id: 'registry', name: 'Registry', to: '/' }, ...PILLARS.map((p) => ({ id: p.id, name: p.name, to: home(p.id) }))];
   return (
     <header className="topbar">
       <Link to="/" className="brand" aria-label="Accord home">
@@ -147,6 +172,15 @@ function TopBar({ section }: { section: Section }) {
       </div>
     </header>
   );
+}
+
+/** `/disclosure`: the inbox when signed in, the report form otherwise. */
+function DisclosureHome() {
+  const { state } = useSession();
+  useEffect(() => {
+    if (state.status !== 'loading') navigate(state.status === 'signed-in' ? '/cases' : '/report', { replace: true });
+  }, [state.status]);
+  return null;
 }
 
 function SessionChip() {

@@ -4,9 +4,7 @@ import { checkSbom } from '../../advisory/sbom-check.js';
 import { findingsToCsafVex, findingsToSarif } from '../../advisory/findings-format.js';
 import { MAX_SBOM_BYTES } from '../../advisory/sbom/model.js';
 import { AccordError } from '../../errors.js';
-import { ref } from '../schemas.js';
 
-const problems = { '4xx': ref('Problem') };
 
 /** "Am I affected?" for anyone: an SBOM or purl list against the coalition's advisories and imported OSV records. */
 export function registerCheckRoutes(app: FastifyInstance, ctx: Context): void {

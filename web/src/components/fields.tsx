@@ -137,7 +137,8 @@ export function fieldErrors(errors: FieldError[] | undefined): Record<string, st
   return out;
 }
 
-function friendly(message: string): string {
+/** A schema validator's message reworded for people ("must NOT have fewer than 1 characters" → "is required"). */
+export function friendly(message: string): string {
   let m: RegExpExecArray | null;
   if (/must NOT have fewer than 1 characters/.test(message) || /must have required property/.test(message)) return 'is required';
   if ((m = /must NOT have fewer than (\d+) characters/.exec(message))) return `must be at least ${m[1]} characters`;
