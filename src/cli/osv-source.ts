@@ -1,6 +1,6 @@
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import yauzl from 'yauzl';
+import { readZip } from './zip-reader.js';
 import { MAX_OSV_RECORD_BYTES } from '../advisory/osv-import.js';
 
 type File = { name: string; bytes: Uint8Array };
@@ -21,59 +21,10 @@ async function* fromDirectory(dir: string): AsyncGenerator<File> {
   }
 }
 
-/** Every `.json` entry of a zip (osv.dev's `all.zip` or an ecosystem's), streamed entry by entry. */
+/** Every `.json` entry of a zip (osv.dev's `all.zip` or an ecosystem's), entry by entry. */
 async function* fromZip(file: string): AsyncGenerator<File> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(file, { lazyEntries: true, autoClose: true }, (err, z) => (err || !z ? reject(err ?? new Error('cannot open zip')) : resolve(z))));
-  const next = (): Promise<yauzl.Entry | null> =>
-    new Promise((resolve, reject) => {
-      const onEntry = (e: yauzl.Entry) => {
-        cleanup();
-        resolve(e);
-      };
-      const onEnd = () => {
-        cleanup();
-        resolve(null);
-      };
-      const onError = (err: Error) => {
-        cleanup();
-        reject(err);
-      };
-      const cleanup = () => {
-        zip.off('entry', onEntry);
-        zip.off('end', onEnd);
-        zip.off('error', onError);
-      };
-      zip.on('entry', onEntry);
-      zip.on('end', onEnd);
-      zip.on('error', onError);
-      zip.readEntry();
-    });
-  try {
-    for (let e = await next(); e !== null; e = await next()) {
-      if (e.fileName.endsWith('/') || !e.fileName.endsWith('.json')) continue;
-      if (e.uncompressedSize > MAX_OSV_RECORD_BYTES) {
-        yield { name: e.fileName, bytes: new Uint8Array(MAX_OSV_RECORD_BYTES + 1) };
-        continue;
-      }
-      const bytes = await new Promise<Buffer>((resolve, reject) =>
-        zip.openReadStream(e!, (err, s) => {
-          if (err || !s) return reject(err ?? new Error('cannot read zip entry'));
-          const chunks: Buffer[] = [];
-          let n = 0;
-          s.on('data', (c: Buffer) => {
-            n += c.length;
-            // yauzl checks the declared size; this bounds memory whatever the header claims.
-            if (n > MAX_OSV_RECORD_BYTES) s.destroy(new Error(`${e!.fileName} is larger than declared`));
-            else chunks.push(c);
-          });
-          s.on('end', () => resolve(Buffer.concat(chunks)));
-          s.on('error', reject);
-        }),
-      );
-      yield { name: e.fileName, bytes };
-    }
-  } finally {
-    zip.close();
+  for (const e of readZip(file, (name) => name.endsWith('.json'), MAX_OSV_RECORD_BYTES)) {
+    yield { name: e.name, bytes: e.content ?? new Uint8Array(MAX_OSV_RECORD_BYTES + 1) };
   }
 }
 

@@ -7,7 +7,7 @@ import { SqlRegistryStore } from '../sql/registry-store.js';
 import { SqlReleaseIndexStore } from '../sql/release-index-store.js';
 import { SqlDisclosureStore } from '../sql/disclosure-store.js';
 import { SqlNotifyStore } from '../sql/notify-store.js';
-import { SqlVulnDbStore } from '../sql/vulndb-store.js';
+import { SqliteVulnDbStore } from './vulndb-store.js';
 import { SqliteLogStore } from './log-store.js';
 import { SqliteIntelStore } from './intel-store.js';
 import { sqliteCapabilities } from './capabilities.js';
@@ -53,7 +53,7 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
     intel: new SqliteIntelStore(db, database, options.intelClock),
     disclosure: new SqlDisclosureStore(db as unknown as Kysely<unknown>),
     notify: new SqlNotifyStore(db as unknown as Kysely<never>, 'sqlite'),
-    vulndb: new SqlVulnDbStore(db as unknown as Kysely<unknown>),
+    vulndb: new SqliteVulnDbStore(db as unknown as Kysely<unknown>, database),
     async ping() {
       await sql`SELECT 1`.execute(db);
     },
