@@ -84,8 +84,14 @@ function centralDirectory(fd: number, fileSize: number): ZipEntry[] {
       const len = cd.readUInt16LE(e + 2);
       if (id === 0x0001) {
         let q = e + 4;
-        if (size === 0xffffffff) (size = Number(cd.readBigUInt64LE(q))), (q += 8);
-        if (compressedSize === 0xffffffff) (compressedSize = Number(cd.readBigUInt64LE(q))), (q += 8);
+        if (size === 0xffffffff) {
+          size = Number(cd.readBigUInt64LE(q));
+          q += 8;
+        }
+        if (compressedSize === 0xffffffff) {
+          compressedSize = Number(cd.readBigUInt64LE(q));
+          q += 8;
+        }
         if (offset === 0xffffffff) offset = Number(cd.readBigUInt64LE(q));
       }
       e += 4 + len;
