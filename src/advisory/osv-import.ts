@@ -87,5 +87,6 @@ export async function importOsv(
     if (batch.length >= size) await flush();
   }
   await flush();
+  if (stats.inserted + stats.updated > 0) await store.analyzeVulnRecords();
   return stats;
 }

@@ -27,6 +27,8 @@ export interface VulnDbStore {
   /** Every record indexed under any of `keys` (JSON), each once. */
   vulnRecordsForKeys(keys: readonly string[]): Promise<string[]>;
   countVulnRecords(): Promise<{ osv: number; accord: number }>;
+  /** After a bulk import: refresh the planner's statistics (PostgreSQL plans key lookups badly without them). */
+  analyzeVulnRecords(): Promise<void>;
 }
 
 /** The matcher keys of a record: one per affected package the matcher can look up, and CPE vendor:product pairs. */

@@ -90,9 +90,12 @@ export class AdvisoryService {
 
   /** The advisory of a case as its participants see it (null when there is none yet). */
   async forCase(actor: CaseActor, caseId: string): Promise<AdvisoryView | null> {
-    const { participants } = await this.d.disclosure.participation(actor, caseId);
+    const { participants, as } = await this.d.disclosure.participation(actor, caseId);
     const a = await this.d.store.getAdvisoryByCase(caseId);
-    return a ? this.view(a, participants) : null;
+    if (!a) return null;
+    const v = this.view(a, participants);
+    // The draft may carry what vendors told the coordinator alone; the reporter and stakeholders read the published advisory.
+    return drafters(as) ? v : { ...v, draft: {} };
   }
 
   private view(a: AdvisoryRecord, participants: Participant[]): AdvisoryView {
@@ -132,7 +135,8 @@ export class AdvisoryService {
       tracking_id: trackingId,
       case_id: caseId,
       status: 'draft',
-      draft: this.d.renderer.draftFromCase(snap, trackingId),
+      // Only shared statuses seed the draft: every vendor reads it, and an unshared status is the coordinator's alone.
+      draft: this.d.renderer.draftFromCase({ ...snap, statuses: snap.statuses.filter((s) => s.shared) }, trackingId),
       draft_revision: 1,
       approvals: {},
       scheduled_for: null,
@@ -163,7 +167,8 @@ export class AdvisoryService {
 
   /** Renders the current draft with the next version's metadata: what would go out, and every problem. */
   async preview(actor: CaseActor, caseId: string, draft?: Record<string, unknown>): Promise<Rendered & { version: number }> {
-    await this.d.disclosure.participation(actor, caseId);
+    const { as } = await this.d.disclosure.participation(actor, caseId);
+    if (!drafters(as)) throw new DisclosureError('CASE_FORBIDDEN', 'Only the coordinator and the case\'s vendors see the advisory draft before publication.');
     const a = await this.mustGetForCase(caseId);
     const subject = draft ? { ...a, draft: { ...draft, id: a.tracking_id } } : a;
     return { ...(await this.renderNext(subject, this.now())), version: a.published_versions + 1 };
@@ -317,6 +322,11 @@ export class AdvisoryService {
     if (!v || v.tlp !== 'CLEAR') throw new DisclosureError('CASE_ITEM_NOT_FOUND', 'No such published advisory version.');
     return { version: v, versions: Array.from({ length: a.published_versions }, (_, i) => i + 1) };
   }
+}
+
+/** Whether the actor works the advisory draft: the coordinator and the vendors. */
+function drafters(as: readonly Participant[]): boolean {
+  return as.some((p) => p.kind === 'coordinator' || p.kind === 'vendor');
 }
 
 /** The vendors whose approval publication needs: every vendor still working the report. */

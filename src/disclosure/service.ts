@@ -183,7 +183,8 @@ export class DisclosureService {
     let secret: string | null = null;
     let reporter: Participant;
     if (actor?.kind === 'user') {
-      reporter = this.newParticipant(record.id, 'reporter', { org_id: actor.orgId, user_id: actor.userId, email: actor.email, name: actor.name }, at);
+      const org = await this.d.getOrg(actor.orgId);
+      reporter = this.newParticipant(record.id, 'reporter', { org_id: actor.orgId, user_id: actor.userId, email: actor.email, name: org?.name ?? actor.name }, at);
     } else {
       secret = newSecret(CASE_LINK_PREFIX);
       reporter = {

@@ -11,6 +11,8 @@ import type { SignatoryView } from '../../src/registry/org-service.js';
 import type { ProgressSummary } from '../../src/registry/progress.js';
 import type { Problem } from '../../src/http/error-handler.js';
 import type { ReleaseRecord } from '../../src/release/release-record.js';
+import type { CaseSummary } from '../../src/disclosure/service.js';
+import type { AdvisoryView, RenderProblem } from '../../src/disclosure/advisories.js';
 
 type Assert<T extends true> = T;
 /** What the server sends can be read as what the client declares. */
@@ -27,4 +29,7 @@ export type ApiTypeChecks = [
   Assert<Same<InvitationInfo, Api.InvitationInfo>>,
   Assert<Fits<Problem, Api.Problem>>,
   Assert<Same<ReleaseRecord, Api.ReleaseRecord>>,
+  Assert<Same<CaseSummary, Api.CaseSummary>>,
+  Assert<Same<AdvisoryView, Api.CaseAdvisory>>,
+  Assert<Same<RenderProblem, Api.RenderProblem>>,
 ];

@@ -19,13 +19,14 @@ export const CASE_LINK_HEADER = 'x-accord-case-link';
 
 /** Report and attachment bodies carry base64 proof material: larger than the API's default body limit. */
 const ATTACHMENT_BODY_LIMIT = 8 * 1024 * 1024;
-const REPORT_BODY_LIMIT = 12 * 1024 * 1024;
+/** Five attachments of 5 MiB (25 MiB, the case budget) in base64, plus the text. */
+const REPORT_BODY_LIMIT = 36 * 1024 * 1024;
 
 const attachmentInput = {
   type: 'object',
   additionalProperties: false,
   required: ['filename', 'media_type', 'content_base64'],
-  properties: { filename: text(255, 1), media_type: text(127, 1), content_base64: { type: 'string', maxLength: 8 * 1024 * 1024 } },
+  properties: { filename: text(255, 1), media_type: text(127, 1), content_base64: { type: 'string', maxLength: 7 * 1024 * 1024 + 4 } },
 } as const;
 
 const reportSchema = {

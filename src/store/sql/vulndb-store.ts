@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { StoredVulnRecord, VulnDbStore } from '../../advisory/vulndb.js';
 
 interface VulnDB {
@@ -73,6 +73,11 @@ export class SqlVulnDbStore implements VulnDbStore {
       }
     }
     return out;
+  }
+
+  async analyzeVulnRecords(): Promise<void> {
+    await sql`ANALYZE vuln_keys`.execute(this.db);
+    await sql`ANALYZE vuln_records`.execute(this.db);
   }
 
   async countVulnRecords(): Promise<{ osv: number; accord: number }> {
