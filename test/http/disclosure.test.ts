@@ -180,6 +180,11 @@ describe(`coordinated disclosure over HTTP (${store})`, () => {
     assert.equal(saved.statusCode, 200, saved.body);
     assert.equal(saved.json().draft_revision, 2);
     problem(await h.call('PUT', `/api/v1/cases/${caseId}/advisory`, { token: admin, body: { draft: validDraft(), revision: 1 } }), 409, 'CASE_CONFLICT');
+    // The draft is the coordinator's and the vendors' until publication: the reporter sees its state, not its content.
+    const asReporter = (await h.call('GET', `/api/v1/cases/${caseId}/advisory`, asLink(reporterLink))).json();
+    assert.equal(asReporter.draft_revision, 2);
+    assert.deepEqual(asReporter.draft, {});
+    problem(await h.call('POST', `/api/v1/cases/${caseId}/advisory/preview`, { ...asLink(reporterLink), body: {} }), 403, 'CASE_FORBIDDEN');
     const preview = (await h.call('POST', `/api/v1/cases/${caseId}/advisory/preview`, { token: nw, body: {} })).json();
     assert.deepEqual(preview.problems, []);
     const refused = problem(await h.call('POST', `/api/v1/cases/${caseId}/advisory/publish`, { token: admin, body: {} }), 409, 'PUBLICATION_REFUSED');
