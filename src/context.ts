@@ -29,6 +29,7 @@ import { advisoryLedgerFeed } from './disclosure/ledger-feed.js';
 import { loadCsafKey, type CsafKey } from './csaf-key.js';
 import { caseNoticeSink } from './case-notices.js';
 import { accordVulnRecords } from './advisory/vulndb.js';
+import { SbomChecker } from './advisory/sbom-check.js';
 import { Notifier } from './notify/notifier.js';
 import { WebhookSender } from './notify/webhook.js';
 import { SmtpSender, smtpConfigFromUrl } from './notify/smtp.js';
@@ -54,6 +55,8 @@ export interface Context {
   scheduler: DueScheduler;
   /** Delivers the outbox (webhooks, e-mail); tests call `drain()`. */
   notifier: Notifier;
+  /** "Am I affected?": keeps the records it loaded until the vulnerability database changes. */
+  sbom: SbomChecker;
   /** The CSAF provider's OpenPGP key. */
   csafKey: CsafKey;
   /** Brings the release search index up to the published log (also run by the sequencer). */
@@ -175,6 +178,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
     }),
     notifier,
     scheduler,
+    sbom: new SbomChecker(store.vulndb),
     async close() {
       scheduler.stop();
       await notifier.stop();

@@ -27,6 +27,8 @@ export interface VulnDbStore {
   /** Every record indexed under any of `keys` (JSON), each once. */
   vulnRecordsForKeys(keys: readonly string[]): Promise<string[]>;
   countVulnRecords(): Promise<{ osv: number; accord: number }>;
+  /** A number that changes whenever records are written (by any process or node). */
+  vulnGeneration(): Promise<number>;
   /** After a bulk import: refresh the planner's statistics (PostgreSQL plans key lookups badly without them). */
   analyzeVulnRecords(): Promise<void>;
 }

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../../context.js';
-import { checkSbom } from '../../advisory/sbom-check.js';
 import { findingsToCsafVex, findingsToSarif } from '../../advisory/findings-format.js';
 import { MAX_SBOM_BYTES } from '../../advisory/sbom/model.js';
 import { AccordError } from '../../errors.js';
@@ -39,7 +38,7 @@ export function registerCheckRoutes(app: FastifyInstance, ctx: Context): void {
       },
       async (req, reply) => {
         if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new AccordError('VALIDATION_FAILED', 'Send the SBOM as the request body.');
-        const r = await checkSbom(ctx.store.vulndb, req.body);
+        const r = await ctx.sbom.check(req.body);
         if (req.query.format === 'sarif') return reply.header('content-type', 'application/sarif+json').send(findingsToSarif(r.findings, { artifact: 'sbom', informationUri: ctx.config.publicUrl }));
         if (req.query.format === 'csaf-vex') {
           if (r.findings.length === 0) throw new AccordError('NOT_FOUND', 'No findings: a VEX document needs at least one vulnerability.');

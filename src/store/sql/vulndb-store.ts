@@ -4,6 +4,7 @@ import type { StoredVulnRecord, VulnDbStore } from '../../advisory/vulndb.js';
 interface VulnDB {
   vuln_records: { id: string; source: string; modified: string; json: string };
   vuln_keys: { key: string; record_id: string };
+  vuln_meta: { id: number; generation: number };
 }
 
 /** Keys per IN list: well under SQLite's and PostgreSQL's parameter limits. */
@@ -51,6 +52,7 @@ export class SqlVulnDbStore implements VulnDbStore {
       }
       out.inserted += fresh.length;
       out.updated += changed.length;
+      if (all.length > 0) await tx.updateTable('vuln_meta').set({ generation: sql`generation + 1` }).where('id', '=', 1).execute();
     });
     return out;
   }
@@ -73,6 +75,11 @@ export class SqlVulnDbStore implements VulnDbStore {
       }
     }
     return out;
+  }
+
+  async vulnGeneration(): Promise<number> {
+    const r = await this.db.selectFrom('vuln_meta').select('generation').where('id', '=', 1).executeTakeFirst();
+    return Number(r?.generation ?? 0);
   }
 
   async analyzeVulnRecords(): Promise<void> {

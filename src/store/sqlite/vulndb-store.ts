@@ -19,6 +19,7 @@ export class SqliteVulnDbStore extends SqlVulnDbStore {
   private readonly insertRecord: Database.Statement;
   private readonly insertKey: Database.Statement;
   private readonly byKey: Database.Statement;
+  private readonly bump: Database.Statement;
   private readonly upsertTx: Database.Transaction<(records: readonly StoredVulnRecord[]) => Counts>;
 
   constructor(
@@ -31,6 +32,7 @@ export class SqliteVulnDbStore extends SqlVulnDbStore {
     this.deleteRecord = raw.prepare('DELETE FROM vuln_records WHERE id = ?');
     this.insertRecord = raw.prepare('INSERT INTO vuln_records (id, source, modified, json) VALUES (?, ?, ?, ?)');
     this.insertKey = raw.prepare('INSERT OR IGNORE INTO vuln_keys (key, record_id) VALUES (?, ?)');
+    this.bump = raw.prepare('UPDATE vuln_meta SET generation = generation + 1 WHERE id = 1');
     this.byKey = raw.prepare('SELECT r.id, r.json FROM vuln_keys k JOIN vuln_records r ON r.id = k.record_id WHERE k.key = ?').raw();
     this.upsertTx = raw.transaction((records: readonly StoredVulnRecord[]) => {
       const out: Counts = { inserted: 0, updated: 0, unchanged: 0 };
@@ -48,6 +50,7 @@ export class SqliteVulnDbStore extends SqlVulnDbStore {
         this.insertRecord.run(r.id, r.source, r.modified, r.json);
         for (const k of r.keys) this.insertKey.run(k, r.id);
       }
+      if (out.inserted + out.updated > 0) this.bump.run();
       return out;
     });
   }

@@ -21,6 +21,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       PRIMARY KEY (key, record_id)
     ) STRICT, WITHOUT ROWID`,
     sql`CREATE INDEX vuln_keys_record ON vuln_keys(record_id)`,
+    // Bumped by every write, so a process holding a loaded index knows when it is stale.
+    sql`CREATE TABLE vuln_meta (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL) STRICT`,
+    sql`INSERT INTO vuln_meta (id, generation) VALUES (1, 0)`,
   ]) {
     await statement.execute(db);
   }
