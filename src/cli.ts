@@ -11,6 +11,7 @@ import { registerIntelCommands } from './cli/commands/intel.js';
 import { registerCaseCommands } from './cli/commands/cases.js';
 import { registerAdvisoryCommands } from './cli/commands/advisory.js';
 import { registerCheckCommands } from './cli/commands/check.js';
+import { registerMatchCommands } from './cli/commands/match.js';
 
 /** Builds the `accord` command tree (exported for tests). */
 export function buildProgram(): Command {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerIntelCommands(program);
   registerCaseCommands(program);
   registerCheckCommands(program, registerAdvisoryCommands(program));
+  registerMatchCommands(program);
   return program;
 }
 

@@ -26,6 +26,7 @@ import { registerAdvisoryRoutes } from './routes/advisories.js';
 import { registerCsafProviderRoutes } from './routes/csaf-provider.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { registerCheckRoutes } from './routes/check.js';
+import { registerMatchRoutes } from './routes/match.js';
 
 type AjvInstance = Ajv;
 // ajv-formats is CommonJS; under NodeNext its default export is the module object.
@@ -152,6 +153,7 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   registerCsafProviderRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerCheckRoutes(app, ctx);
+  registerMatchRoutes(app, ctx);
   await registerTaxiiRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerWebRoutes(app, options.webRoot ?? null);
@@ -162,6 +164,8 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
 function holdsNul(v: unknown, depth = 0): boolean {
   if (typeof v === 'string') return v.includes('\u0000');
   if (v === null || typeof v !== 'object' || depth > 64) return false;
+  // Only parsed JSON is walked: raw bodies (SBOMs, logs) arrive as buffers or streams and are checked by their own parsers.
+  if (!Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) return false;
   for (const [k, x] of Object.entries(v)) if (k.includes('\u0000') || holdsNul(x, depth + 1)) return true;
   return false;
 }

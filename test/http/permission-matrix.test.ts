@@ -567,6 +567,11 @@ const ROWS: Row[] = [
   // "Am I affected?" is for everyone, customers without an account included.
   { method: 'GET', route: '/api/v1/check/database', allowed: EVERYONE, ok: 200 },
   { method: 'POST', route: '/api/v1/check/sbom', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: '/api/v1/check/sbom', body: { bomFormat: 'CycloneDX', specVersion: '1.5', components: [{ name: 'nw-widget', version: '1.2.0', purl: 'pkg:npm/nw-widget@1.2.0' }] } }) },
+  // Indicator matching: anyone; each caller's indicators are what the TLP rule lets them read.
+  { method: 'GET', route: '/api/v1/match/indicators', allowed: EVERYONE, ok: 200 },
+  { method: 'POST', route: '/api/v1/match', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: '/api/v1/match', body: { destination: { ip: '198.51.100.23' } } }) },
+  { method: 'GET', route: '/api/v1/match/exports', allowed: EVERYONE, ok: 200 },
+  { method: 'GET', route: '/api/v1/match/exports/file', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: '/api/v1/match/exports/file?path=zeek/accord.intel' }) },
   // Webhooks: an organisation's own, managed by its org-admin.
   { method: 'POST', route: '/api/v1/webhooks', allowed: MEMBER_ORG_ADMINS, ok: 201, prepare: async () => ({ url: '/api/v1/webhooks', body: { url: 'https://hooks.example/accord', event_types: ['case.*'] } }) },
   { method: 'GET', route: '/api/v1/webhooks', allowed: MEMBER_ORG_ADMINS, ok: 200 },

@@ -53,6 +53,7 @@ it('every domain error code has an HTTP status', async () => {
   const { NOTIFY_ERROR_CODES } = await import('../../src/notify/errors.js');
   const { VERSION_ERROR_CODES } = await import('../../src/advisory/versions/errors.js');
   const { SBOM_ERROR_CODES } = await import('../../src/advisory/sbom/errors.js');
-  const missing = [...INTEL_ERROR_CODES, ...RELEASE_ERROR_CODES, ...DISCLOSURE_ERROR_CODES, ...ADVISORY_ERROR_CODES, ...NOTIFY_ERROR_CODES, ...VERSION_ERROR_CODES, ...SBOM_ERROR_CODES].filter((c) => !(c in STATUS_BY_CODE));
+  const { MATCH_ERROR_CODES } = await import('../../src/match/errors.js');
+  const missing = [...INTEL_ERROR_CODES, ...RELEASE_ERROR_CODES, ...DISCLOSURE_ERROR_CODES, ...ADVISORY_ERROR_CODES, ...NOTIFY_ERROR_CODES, ...VERSION_ERROR_CODES, ...SBOM_ERROR_CODES, ...MATCH_ERROR_CODES].filter((c) => !(c in STATUS_BY_CODE));
   assert.deepEqual(missing, []);
 });
