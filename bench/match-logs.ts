@@ -17,7 +17,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { IndicatorInput } from '../src/match/compile.js';
 import type { MatchRun } from '../src/match/matcher.js';
@@ -200,6 +200,11 @@ function logLine(r: () => number, n: number, ts: number, hit: GenIndicator | und
 // ---------------------------------------------------------------------------
 // Runs
 
+function cpuSecs(since: NodeJS.CpuUsage): string {
+  const u = process.cpuUsage(since);
+  return ((u.user + u.system) / 1e6).toFixed(1);
+}
+
 function mb(bytes: number): string {
   return (bytes / 1048576).toFixed(0);
 }
@@ -216,37 +221,40 @@ async function main(): Promise<void> {
   const logMiB = logBytes / 1048576;
   console.log(`data: ${files.log} (${mb(logBytes)} MiB), ${N} indicators (${files.values}); generation/reuse ${((performance.now() - tg) / 1000).toFixed(1)} s`);
   const rows: string[][] = [];
+  console.log(`load average at the start: ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${availableParallelism()} CPUs`);
 
   // Warm the page cache so neither side pays for the first read.
   spawnSync('cat', [files.log], { stdio: ['ignore', 'ignore', 'inherit'] });
 
   if (RUN_GREP) {
-    const grep = (target: string): { secs: number; out: string; peakMiB: string; status: number | null; err: string } => {
+    const grep = (target: string): { secs: number; cpu: string; out: string; peakMiB: string; status: number | null; err: string } => {
       const t0 = process.hrtime.bigint();
-      const g = spawnSync('/usr/bin/time', ['-f', '%M', 'grep', '-F', '-c', '-f', files.values, target], { env: { ...process.env, LC_ALL: 'C' }, encoding: 'utf8', maxBuffer: 1 << 20 });
+      const g = spawnSync('/usr/bin/time', ['-f', '%M %U %S', 'grep', '-F', '-c', '-f', files.values, target], { env: { ...process.env, LC_ALL: 'C' }, encoding: 'utf8', maxBuffer: 1 << 20 });
       const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-      const peakKb = Number(g.stderr.trim().split('\n').pop());
-      return { secs, out: g.stdout.trim(), peakMiB: Number.isFinite(peakKb) ? (peakKb / 1024).toFixed(0) : '?', status: g.status, err: g.stderr };
+      const [peakKb, user, sys] = (g.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number) as [number, number, number];
+      return { secs, cpu: Number.isFinite(user) ? (user + sys).toFixed(1) : '?', out: g.stdout.trim(), peakMiB: Number.isFinite(peakKb) ? (peakKb / 1024).toFixed(0) : '?', status: g.status, err: g.stderr };
     };
     const build = grep('/dev/null');
     const full = grep(files.log);
     if (full.status !== 0 && full.status !== 1) console.log(`grep exited ${full.status}: ${full.err.slice(0, 500)}`);
-    rows.push(['grep: pattern build only (grep -F -f values.txt /dev/null)', `${build.secs.toFixed(2)} s`, '', '', `peak RSS ${build.peakMiB} MiB`]);
-    rows.push(['grep -F -c -f values.txt log (LC_ALL=C)', `${full.secs.toFixed(2)} s`, `${(logMiB / full.secs).toFixed(1)} MiB/s (scan alone ${(logMiB / Math.max(full.secs - build.secs, 1e-9)).toFixed(1)})`, `${full.out} lines matched (substrings)`, `peak RSS ${full.peakMiB} MiB`]);
+    rows.push(['grep: pattern build only (grep -F -f values.txt /dev/null)', `${build.secs.toFixed(2)} s (cpu ${build.cpu} s)`, '', '', `peak RSS ${build.peakMiB} MiB`]);
+    rows.push(['grep -F -c -f values.txt log (LC_ALL=C)', `${full.secs.toFixed(2)} s (cpu ${full.cpu} s)`, `${(logMiB / full.secs).toFixed(1)} MiB/s (scan alone ${(logMiB / Math.max(full.secs - build.secs, 1e-9)).toFixed(1)})`, `${full.out} lines matched (substrings)`, `peak RSS ${full.peakMiB} MiB`]);
   }
 
   global.gc?.();
   const heap0 = process.memoryUsage();
   const tc = performance.now();
+  const cc = process.cpuUsage();
   const compiled = await compileIndicators(readJsonLines(openMatchInput(files.indicators).chunks) as AsyncIterable<IndicatorInput>, { shared: true });
   const compileSecs = (performance.now() - tc) / 1000;
+  const compileCpu = cpuSecs(cc);
   const peakCompile = process.resourceUsage().maxRSS * 1024;
   global.gc?.();
   const heap1 = process.memoryUsage();
   const set = compiled.stats;
   rows.push([
     'accord compile (read + parse + index)',
-    `${compileSecs.toFixed(2)} s`,
+    `${compileSecs.toFixed(2)} s (cpu ${compileCpu} s)`,
     `${Math.round(set.total / compileSecs)} indicators/s`,
     `${set.compiled} compiled, ${set.general} general (${set.anchored} anchored)`,
     `tables ${mb(compiled.byteLength())} MiB + metadata heap ${mb(heap1.heapUsed - heap0.heapUsed)} MiB; RSS after ${mb(heap1.rss)} MiB, peak ${mb(peakCompile)} MiB`,
@@ -254,14 +262,16 @@ async function main(): Promise<void> {
 
   const matchRow = async (label: string, open: () => MatchRun): Promise<void> => {
     const tm = performance.now();
+    const c0 = process.cpuUsage();
     const run = open();
     let hits = 0;
     for await (const _hit of run) hits++;
     const secs = (performance.now() - tm) / 1000;
+    const cpu = cpuSecs(c0);
     const st = run.stats;
     rows.push([
       label,
-      `${secs.toFixed(2)} s`,
+      `${secs.toFixed(2)} s (cpu ${cpu} s, all threads)`,
       `${(logMiB / secs).toFixed(1)} MiB/s`,
       `${hits} hits in ${st.linesWithHits} of ${st.lines} lines; ${st.generalEvaluations} general evaluations`,
       `${Math.round(st.lines / secs)} lines/s; RSS ${mb(process.memoryUsage().rss)} MiB, peak ${mb(process.resourceUsage().maxRSS * 1024)} MiB`,
@@ -278,6 +288,8 @@ async function main(): Promise<void> {
   }
   if (WORKERS === 0 || args.includes('--single')) await matchRow('accord match, calling thread only', () => matchStream(compiled, openMatchInput(files.log).chunks));
 
+  // The machine may be shared: the load average says how much the wall times are worth.
+  console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${availableParallelism()} CPUs`);
   const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...rows.map((r) => (r[c] ?? '').length), 4));
   const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
   console.log(line(['run', 'time', 'rate', 'result', 'memory']));

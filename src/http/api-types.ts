@@ -33,6 +33,7 @@ import type {
   VotingRule,
 } from '../registry/types.js';
 import type { Tally } from '../registry/voting.js';
+import type { TlpLevel } from '../intel/tlp.js';
 import type {
   AffectedProduct,
   AttachmentMeta,
@@ -427,4 +428,93 @@ export interface AdvisoryDetail extends AdvisorySummary {
   versions: number[];
   csaf: Record<string, unknown>;
   osv: Record<string, unknown>[];
+}
+
+/** GET /api/v1/check/database: what SBOM checks match against. */
+export interface CheckDatabase {
+  /** Imported OSV records. */
+  osv: number;
+  /** The coalition's published advisories. */
+  accord: number;
+}
+
+/** One SBOM component that may be affected by one advisory (POST /api/v1/check/sbom `findings[]`). */
+export interface SbomFinding {
+  /** The component as the SBOM names it: `purl` exactly as given (null for CPE-only or purl-less components). */
+  component: { ref: string; purl: string | null; name: string | null; version: string | null };
+  /** The OSV id: `x_<tracking id>-<n>` for the coalition's advisories. */
+  advisory_id: string;
+  aliases: string[];
+  summary: string | null;
+  /** The OSV `severity` array (CVSS vectors), or null. */
+  severity: { type: string; score: string }[] | null;
+  source: 'accord' | 'osv';
+  ecosystem: string | null;
+  package: string | null;
+  /** The affected interval holding the version (">=1.0.0 <1.3.0"), or every range when the match is only possible. */
+  affected_range: string;
+  /** The version to move to, or null when none is known. */
+  fixed_version: string | null;
+  confidence: 'exact' | 'name-only' | 'cpe-only';
+  /** True unless the confidence is exact. */
+  possible: boolean;
+  notes: string[];
+}
+
+/** A problem with part of an SBOM that did not stop the check (an invalid purl, a duplicate ref…). */
+export interface SbomWarning {
+  code: string;
+  message: string;
+  ref?: string;
+  path?: string;
+}
+
+/** POST /api/v1/check/sbom (format json). */
+export interface SbomCheckResult {
+  format: string;
+  spec_version: string | null;
+  components: number;
+  records_considered: number;
+  findings: SbomFinding[];
+  warnings: SbomWarning[];
+  warnings_dropped: number;
+  stats: { components: number; with_purl: number; looked_up: number; unknown_type: number };
+  database: CheckDatabase;
+  elapsed_ms: number;
+}
+
+/** One line of POST /api/v1/match's NDJSON: a value in the log that matched an indicator. */
+export interface MatchHit {
+  /** 1-based line number in the upload. */
+  line: number;
+  /** The field's name (a dotted JSON path, a CSV header, a Zeek field, `text`). */
+  field: string;
+  /** The value exactly as the log has it. */
+  value: string;
+  indicator: { id: string; pattern: string; tlp: TlpLevel; name?: string };
+  kind: 'ip' | 'cidr' | 'domain' | 'url' | 'hash' | 'email' | 'pattern';
+}
+
+/** The last line of POST /api/v1/match's NDJSON (`{"stats": …}`). */
+export interface MatchStats {
+  format: 'json' | 'zeek-tsv' | 'csv' | 'text' | undefined;
+  lines: number;
+  records: number;
+  bytes: number;
+  hits: number;
+  linesWithHits: number;
+  /** Lines skipped before a record could be read, by reason (tooLong, invalidUtf8, invalidJson, notObject, binary, malformed). */
+  skipped: Record<string, number>;
+  generalEvaluations?: number;
+  elapsedMs: number;
+  recordsPerSecond: number;
+  bytesPerSecond?: number;
+  workers?: number;
+}
+
+/** GET /api/v1/match/exports: the sensor files of the indicators the caller may read. */
+export interface MatchExports {
+  /** Relative paths (`suricata/datasets/accord-sha256.lst`, `zeek/accord.intel`…) and their line counts (headers not counted). */
+  files: { path: string; lines: number }[];
+  summary: { indicators: number; added: number; removed: number; notListable: number; tooWide: number };
 }

@@ -55,7 +55,7 @@ export const KNOWN_FIELDS: readonly [string, SemCode][] = [
   ['source.port', Sem.SRC_PORT], ['destination.port', Sem.DST_PORT], ['client.port', Sem.SRC_PORT], ['server.port', Sem.DST_PORT],
   ['source.nat.ip', Sem.IP], ['destination.nat.ip', Sem.IP], ['host.ip', Sem.IP], ['observer.ip', Sem.IP], ['related.ip', Sem.IP],
   ['source.domain', Sem.DOMAIN], ['destination.domain', Sem.DOMAIN], ['client.domain', Sem.DOMAIN], ['server.domain', Sem.DOMAIN],
-  ['url.full', Sem.URL], ['url.original', Sem.URL], ['url.domain', Sem.DOMAIN], ['http.request.referrer', Sem.URL],
+  ['url.full', Sem.URL], ['url.original', Sem.URL], ['url.domain', Sem.URL_HOST], ['http.request.referrer', Sem.URL],
   ['dns.question.name', Sem.DOMAIN], ['dns.resolved_ip', Sem.IP], ['tls.client.server_name', Sem.DOMAIN], ['related.hosts', Sem.DOMAIN],
   ['related.hash', Sem.HASH], ['network.transport', Sem.PROTO],
   ...hashFields('file.hash'), ...hashFields('process.hash'), ...hashFields('dll.hash'), ...hashFields('email.attachments.file.hash'),

@@ -70,11 +70,6 @@ export function normalizeHash(v: string, length: number): string | undefined {
   return lower ? v : v.toLowerCase();
 }
 
-/** The hash kind a hex string's length stands for (32: MD5, 40: SHA-1, 64: SHA-256, 128: SHA-512). */
-export function hashKindOfLength(length: number): 'md5' | 'sha1' | 'sha256' | 'sha512' | undefined {
-  return length === 32 ? 'md5' : length === 40 ? 'sha1' : length === 64 ? 'sha256' : length === 128 ? 'sha512' : undefined;
-}
-
 const words = [0, 0, 0, 0];
 
 /**

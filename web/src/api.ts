@@ -96,3 +96,57 @@ export function query(params: Record<string, string | number | readonly string[]
   const s = q.toString();
   return s ? `?${s}` : '';
 }
+
+export interface RawOptions {
+  method?: 'GET' | 'POST';
+  /** Bytes sent as they are (an SBOM, a log file), as application/octet-stream. */
+  body?: Blob | ArrayBuffer | Uint8Array<ArrayBuffer> | string;
+  accept?: string;
+  token?: string | null;
+  signal?: AbortSignal;
+}
+
+/**
+ * Like `api`, for bodies that are not JSON: sends raw bytes and resolves with
+ * the successful response (read it as text or a blob); a failure rejects with
+ * the server's problem details, as `api` does.
+ */
+export async function apiRaw(path: string, options: RawOptions = {}): Promise<Response> {
+  const token = options.token === undefined ? sessionToken : options.token;
+  const headers: Record<string, string> = { Accept: options.accept ?? '*/*' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (options.body !== undefined) headers['Content-Type'] = 'application/octet-stream';
+  let res: Response;
+  try {
+    res = await fetch(path, { method: options.method ?? (options.body === undefined ? 'GET' : 'POST'), headers, body: options.body, signal: options.signal, credentials: 'omit' });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError({
+      type: 'about:blank',
+      title: 'Network error',
+      status: 0,
+      code: 'NETWORK',
+      detail: 'The Accord server did not answer (or closed the connection). Check that it is running and try again.',
+    });
+  }
+  if (res.ok) return res;
+  const text = await res.text();
+  const json = parseJson(text);
+  const problem = isProblem(json)
+    ? json
+    : { type: 'about:blank', title: res.statusText || 'Error', status: res.status, code: 'HTTP_ERROR', detail: text.slice(0, 300) || `The server answered ${res.status}.` };
+  if (res.status === 401 && token && token === sessionToken) onUnauthorized?.();
+  throw new ApiError(problem);
+}
+
+/** Saves `data` as a file named `filename` (a blob URL, revoked after the click). */
+export function saveFile(data: Blob, filename: string): void {
+  const url = URL.createObjectURL(data);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -5,13 +5,14 @@ import { readEnv } from '../../config/env.js';
 import { MAX_SBOM_BYTES } from '../../advisory/sbom/model.js';
 import type { SbomCheckResult } from '../../advisory/sbom-check.js';
 import type { Finding } from '../../advisory/sbom/matcher.js';
+import type { Store } from '../../store/store.js';
 import { ClientError } from '../client.js';
 import { wantsJson, type GlobalOpts } from '../common.js';
 import { printJson, printTable } from '../output.js';
 import { osvFiles, readInput } from '../osv-source.js';
 
 /** Opens the data directory's store for a local command. */
-async function withStore<T>(dataDir: string, fn: (store: import('../../store/store.js').Store) => Promise<T>): Promise<T> {
+async function withStore<T>(dataDir: string, fn: (store: Store) => Promise<T>): Promise<T> {
   const { openStore } = await import('../../context.js');
   const store = await openStore(loadConfig(readEnv(), { dataDir }));
   try {

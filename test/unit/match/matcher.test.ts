@@ -90,12 +90,14 @@ describe('matchStream', () => {
       '{"http":{"hostname":"BAD.example","url":"/x/y?z=1"}}',
       '{"host":"bad.example:80","uri":"/x/./y?z=1"}',
       '{"url":{"full":"https://cdn.evil.example/a"}}',
+      '{"url":{"domain":"bad.example","original":"/x/y?z=1"}}',
     ].join('\n');
     assert.deepEqual(brief(await collect(matchStream(compiled, chunks(log)))), [
       [1, 'url.full', 'HTTP://Bad.Example:80/x/%79?z=1#top', '06', 'url'],
       [3, 'http.hostname+http.url', 'BAD.example/x/y?z=1', '06', 'url'],
       [4, 'host+uri', 'bad.example:80/x/./y?z=1', '06', 'url'],
       [5, 'url.full', 'https://cdn.evil.example/a', '01', 'domain'],
+      [6, 'url.domain+url.original', 'bad.example/x/y?z=1', '06', 'url'],
     ]);
   });
 
