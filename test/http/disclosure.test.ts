@@ -237,6 +237,9 @@ describe(`coordinated disclosure over HTTP (${store})`, () => {
     const osv = JSON.parse((await h.call('GET', `/api/v1/advisories/${tid}/osv`)).body) as unknown[];
     assert.ok(osv.length >= 1);
     for (const r of osv) assert.deepEqual(validateOsv(r), []);
+    const feed = (await h.call('GET', '/api/v1/osv')).body.trim().split('\n').map((l) => JSON.parse(l) as { id: string });
+    assert.ok(feed.some((r) => r.id === (osv[0] as { id: string }).id), 'the OSV feed carries the new record');
+    for (const r of feed) assert.deepEqual(validateOsv(r), []);
     const cve = await h.call('GET', `/api/v1/advisories/${tid}/cve`);
     assert.equal(cve.statusCode, 200);
     assert.equal(JSON.parse(cve.body).cveMetadata.cveId, 'CVE-2026-31337');

@@ -553,6 +553,7 @@ const ROWS: Row[] = [
   { method: 'POST', route: '/api/v1/cases/:id/advisory/publish', allowed: ADMIN, ok: 200, denied: COORDINATOR_ONLY, prepare: async (env) => ({ url: `/api/v1/cases/${await caseWithDraft(env, true)}/advisory/publish`, body: {} }) },
   // Published advisories and the CSAF provider are public.
   { method: 'GET', route: '/api/v1/advisories', allowed: EVERYONE, ok: 200 },
+  { method: 'GET', route: '/api/v1/osv', allowed: EVERYONE, ok: 200 },
   { method: 'GET', route: '/api/v1/advisories/:tid', allowed: EVERYONE, ok: 200, prepare: async (env) => ({ url: `/api/v1/advisories/${await published(env)}` }) },
   { method: 'GET', route: '/api/v1/advisories/:tid/csaf', allowed: EVERYONE, ok: 200, prepare: async (env) => ({ url: `/api/v1/advisories/${await published(env)}/csaf` }) },
   { method: 'GET', route: '/api/v1/advisories/:tid/osv', allowed: EVERYONE, ok: 200, prepare: async (env) => ({ url: `/api/v1/advisories/${await published(env)}/osv` }) },

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../../context.js';
 import type { CaseActor } from '../../disclosure/access.js';
@@ -215,6 +216,29 @@ export function registerAdvisoryRoutes(app: FastifyInstance, ctx: Context): void
     async (req) => {
       const { version, versions } = await adv.published(req.params.tid, req.query.version);
       return { ...summariseVersion(version), versions, csaf: JSON.parse(version.csaf) as object, osv: JSON.parse(version.osv) as object[] };
+    },
+  );
+
+  // The OSV feed: every published record (latest advisory versions), for osv-scanner-style mirrors.
+  app.get(
+    '/api/v1/osv',
+    { schema: { tags: ['advisories'], summary: 'The OSV feed: every OSV record of every published advisory, one JSON object per line (public)', security: [] } },
+    async (_req, reply) => {
+      const lines = Readable.from(
+        (async function* () {
+          let before: { published_at: string; advisory_id: string } | undefined;
+          for (;;) {
+            const page = await adv.listPublished({ limit: 200, ...(before ? { before } : {}) });
+            let chunk = '';
+            for (const v of page) for (const r of JSON.parse(v.osv) as object[]) chunk += `${JSON.stringify(r)}\n`;
+            if (chunk) yield chunk;
+            if (page.length < 200) return;
+            const last = page[page.length - 1]!;
+            before = { published_at: last.published_at, advisory_id: last.advisory_id };
+          }
+        })(),
+      );
+      return reply.header('content-type', 'application/x-ndjson').header('cache-control', 'public, max-age=300').send(lines);
     },
   );
 
