@@ -35,7 +35,7 @@ after(async () => {
   tmp.cleanup();
 });
 
-describe('accord case and accord advisory', { timeout: 120_000 }, () => {
+describe('accord case and accord advisory', { timeout: 180_000 }, () => {
   test('a report travels through an embargo to a published, valid advisory', async () => {
     const reported = await cli(['--server', srv.url, 'case', 'report', '--title', 'Overflow in nw-widget', '--description', 'An over-long header overflows the parser buffer.', '--purl', 'pkg:npm/nw-widget@1.2.0', '--vendor', 'demo-northwind', '--credit', 'R. Searcher']);
     assert.equal(reported.code, 0, reported.stderr);
@@ -55,8 +55,8 @@ describe('accord case and accord advisory', { timeout: 120_000 }, () => {
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /403 CASE_FORBIDDEN/);
 
-    // The embargo ends in a few seconds: the server's scheduler must publish then, not before.
-    const end = new Date(Date.now() + 8_000).toISOString();
+    // The embargo ends shortly (long enough for the approvals below on a loaded machine): the server's scheduler must publish then, not before.
+    const end = new Date(Date.now() + 30_000).toISOString();
     await cliJson(srv.url, admin, ['case', 'embargo', 'propose', caseId, end]);
     await cliJson(srv.url, nw, ['case', 'embargo', 'accept', caseId]);
     const active = await cliJson<{ state: string }>(srv.url, null, ['case', '--link', invited.link_secret, 'embargo', 'accept', caseId]);
@@ -76,7 +76,8 @@ describe('accord case and accord advisory', { timeout: 120_000 }, () => {
     assert.match(scheduled.stdout, /^Scheduled: ACCORD-\d{4}-\d{4} will be published at the embargo end/);
     assert.deepEqual((await cliJson<{ items: unknown[] }>(srv.url, null, ['advisory', 'list'])).items, [], 'nothing public before the end');
 
-    const deadline = Date.now() + 30_000;
+    assert.ok(Date.now() < Date.parse(end), 'the approvals took longer than the embargo: the test cannot show scheduling');
+    const deadline = Date.parse(end) + 30_000;
     let items: { tracking_id: string; published_at: string }[] = [];
     while (Date.now() < deadline && items.length === 0) {
       await new Promise((r) => setTimeout(r, 500));

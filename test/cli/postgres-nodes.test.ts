@@ -85,7 +85,7 @@ describe('several `accord serve` nodes on one PostgreSQL database', { skip: skip
 
   test('init used PostgreSQL (no SQLite file) and both nodes serve the same log', async () => {
     assert.equal(initOut.database, 'postgres');
-    assert.deepEqual(readdirSync(dataDir).sort(), ['accord.json', 'demo', 'log.key'], 'no SQLite file; demo/ holds the demo release');
+    assert.deepEqual(readdirSync(dataDir).sort(), ['accord.json', 'csaf-signing.key.json', 'demo', 'log.key'], 'no SQLite file; demo/ holds the demo release');
     const [ha, hb] = await Promise.all([api(a.url, null, 'GET', '/healthz'), api(b.url, null, 'GET', '/healthz')]);
     assert.deepEqual(ha.body, { status: 'ok', database: 'postgres', log_origin: initOut.log_origin });
     assert.deepEqual(hb.body, ha.body);
@@ -261,7 +261,7 @@ describe('several `accord serve` nodes on one PostgreSQL database', { skip: skip
     const r = await cli(['serve', '--data', dataDir, '--listen', '127.0.0.1:0'], { timeoutMs: 10_000 });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /^accord: .*initialised with PostgreSQL; set ACCORD_DATABASE_URL/m);
-    assert.deepEqual(readdirSync(dataDir).sort(), ['accord.json', 'demo', 'log.key']);
+    assert.deepEqual(readdirSync(dataDir).sort(), ['accord.json', 'csaf-signing.key.json', 'demo', 'log.key']);
   });
 
   test('init on a new data directory against this database refuses and leaves nothing behind', async () => {

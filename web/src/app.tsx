@@ -28,6 +28,9 @@ import { CasePage } from './pages/case.js';
 import { AdvisoryEditorPage } from './pages/advisory-editor.js';
 import { AdvisoriesPage } from './pages/advisories.js';
 import { AdvisoryPage } from './pages/advisory.js';
+import { CheckSbomPage } from './pages/check-sbom.js';
+import { CheckLogsPage } from './pages/check-logs.js';
+import { CheckExportsPage } from './pages/check-exports.js';
 
 type Section = 'registry' | (typeof PILLARS)[number]['id'] | 'none';
 
@@ -39,7 +42,7 @@ interface Route {
 }
 
 /** Pillars with pages of their own; the others show their placeholder. */
-const BUILT = new Set<Section>(['intel', 'disclosure', 'advisories', 'ledger', 'releases']);
+const BUILT = new Set<Section>(['intel', 'disclosure', 'advisories', 'ledger', 'releases', 'match']);
 
 const ROUTES: Route[] = [
   { path: '/', section: 'registry', title: 'Signatories', render: () => <DirectoryPage /> },
@@ -67,6 +70,11 @@ const ROUTES: Route[] = [
   { path: '/ledger/entries/:index', section: 'ledger', title: 'Log entry', render: (p) => <LedgerEntryPage index={p.index!} /> },
   { path: '/releases', section: 'releases', title: 'Releases', render: () => <ReleasesPage /> },
   { path: '/releases/verify', section: 'releases', title: 'Verify a download', render: () => <ReleaseVerifyPage /> },
+  { path: '/match', section: 'match', title: 'Match', render: () => <Redirect to="/check/logs" /> },
+  { path: '/check/logs', section: 'match', title: 'Check my logs', render: () => <CheckLogsPage /> },
+  { path: '/check/sbom', section: 'match', title: 'Check my SBOM', render: () => <CheckSbomPage /> },
+  { path: '/check/exports', section: 'match', title: 'Sensor exports', render: () => <CheckExportsPage /> },
+  { path: '/match/exports', section: 'match', title: 'Sensor exports', render: () => <Redirect to="/check/exports" /> },
   ...PILLARS.filter((p) => !BUILT.has(p.id)).map((p) => ({ path: `/${p.id}`, section: p.id, title: p.name, render: () => <PillarPlaceholder pillar={p} /> })),
 ];
 
@@ -132,6 +140,16 @@ export function App() {
           ]}
         />
       )}
+      {section === 'match' && (
+        <SectionTabs
+          label="Match"
+          tabs={[
+            { to: '/check/logs', label: 'Check my logs', active: pathname === '/check/logs' },
+            { to: '/check/sbom', label: 'Check my SBOM', active: pathname === '/check/sbom' },
+            { to: '/check/exports', label: 'Sensor exports', active: pathname === '/check/exports' },
+          ]}
+        />
+      )}
       <main id="main" className="main" tabIndex={-1}>
         <SessionNotice />
         {route ? route.render(params) : <NotFoundPage />}
@@ -150,7 +168,7 @@ export function App() {
 function TopBar({ section }: { section: Section }) {
   const { me } = useSession();
   // Disclosure opens on the case inbox for participants and on the report form for everyone else.
-  const home = (id: Section) => (id === 'disclosure' ? (me ? '/cases' : '/report') : `/${id}`);
+  const home = (id: Section) => (id === 'disclosure' ? (me ? '/cases' : '/report') : id === 'match' ? '/check/logs' : `/${id}`);
   const items: { id: Section; name: string; to: string }[] = [{ id: 'registry', name: 'Registry', to: '/' }, ...PILLARS.map((p) => ({ id: p.id, name: p.name, to: home(p.id) }))];
   return (
     <header className="topbar">
@@ -172,6 +190,14 @@ function TopBar({ section }: { section: Section }) {
       </div>
     </header>
   );
+}
+
+/** An old or short address: replaced by the page's own (keeps the query). */
+function Redirect({ to }: { to: string }) {
+  useEffect(() => {
+    navigate(to + window.location.search, { replace: true });
+  }, [to]);
+  return null;
 }
 
 /** `/disclosure`: the inbox when signed in, the report form otherwise. */

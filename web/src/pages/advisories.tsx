@@ -50,9 +50,14 @@ export function AdvisoriesPage() {
         title="Security advisories"
         subtitle="Published at the end of coordinated disclosure cases, as CSAF 2.0 and OSV. Every version is signed, served by the CSAF provider and committed to the transparency log."
         actions={
-          <a className="btn btn-sm" href="/.well-known/csaf/provider-metadata.json">
-            CSAF provider metadata
-          </a>
+          <>
+            <Link to="/check/sbom" className="btn btn-sm btn-primary" data-testid="check-sbom-link">
+              Check my SBOM
+            </Link>
+            <a className="btn btn-sm" href="/.well-known/csaf/provider-metadata.json">
+              CSAF provider metadata
+            </a>
+          </>
         }
       />
 
