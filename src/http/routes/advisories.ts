@@ -1,11 +1,10 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Context } from '../../context.js';
-import type { CaseActor } from '../../disclosure/access.js';
 import type { AdvisoryVersion } from '../../disclosure/ports.js';
 import { AccordError } from '../../errors.js';
 import { ref } from '../schemas.js';
-import { caseActor } from './cases.js';
+import { requireActor } from './cases.js';
 
 const problems = { '4xx': ref('Problem') };
 const anyObject = { type: 'object', additionalProperties: true } as const;
@@ -77,12 +76,6 @@ function decodeCursor(s: string): { published_at: string; advisory_id: string } 
   const [published_at, advisory_id] = Buffer.from(s, 'base64url').toString().split('|');
   if (!published_at || !advisory_id) throw new AccordError('VALIDATION_FAILED', 'The cursor is not valid.');
   return { published_at, advisory_id };
-}
-
-async function requireActor(ctx: Context, req: FastifyRequest): Promise<CaseActor> {
-  const a = await caseActor(ctx, req);
-  if (!a) throw new AccordError('AUTH_REQUIRED', 'Sign in, or open the case with its case link.');
-  return a;
 }
 
 function sendJsonBytes(reply: FastifyReply, text: string, type = 'application/json'): FastifyReply {

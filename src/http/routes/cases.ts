@@ -149,7 +149,8 @@ export async function caseActor(ctx: Context, req: FastifyRequest): Promise<Case
   return { kind: 'user', userId: p.user.id, orgId: p.org.id, role: p.user.role, name: p.user.name, email: p.user.email };
 }
 
-async function requireActor(ctx: Context, req: FastifyRequest): Promise<CaseActor> {
+/** The case actor, or 401 for an anonymous caller without a case link. */
+export async function requireActor(ctx: Context, req: FastifyRequest): Promise<CaseActor> {
   const a = await caseActor(ctx, req);
   if (!a) throw new AccordError('AUTH_REQUIRED', 'Sign in, or open the case with its case link.');
   return a;
