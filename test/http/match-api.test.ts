@@ -8,6 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoToken, startHarness, type Harness } from './harness.js';
+import { MAX_UPLOAD_HITS } from '../../src/http/routes/match.js';
 
 const LOG = [
   JSON.stringify({ '@timestamp': '2026-11-20T10:00:00Z', source: { ip: '10.0.0.5' }, destination: { ip: '198.51.100.23', port: 443 } }),
@@ -86,6 +87,12 @@ describe('match API', () => {
     const future = new Date(Date.now() + 86_400_000).toISOString();
     const inc = (await h.call('GET', `/api/v1/match/exports?since=${encodeURIComponent(future)}`, { token })).json();
     assert.equal(inc.summary.added, 0, 'nothing changed after tomorrow');
+    // A listed file nothing was written into (the demo has no MD5 indicators) is empty, not missing.
+    const empty = list.files.find((f: { path: string; lines: number }) => f.lines === 0 && f.path.endsWith('.lst'));
+    assert.ok(empty, 'the demo leaves some dataset empty');
+    const emptyFile = await h.call('GET', `/api/v1/match/exports/file?path=${empty.path}`, { token });
+    assert.equal(emptyFile.statusCode, 200, emptyFile.body);
+    assert.equal(emptyFile.body, '');
     const missing = await h.call('GET', '/api/v1/match/exports/file?path=zeek/nope.intel', { token });
     assert.equal(missing.statusCode, 404);
     assert.equal((await h.call('GET', '/api/v1/match/exports/file?path=../etc/passwd', { token })).statusCode, 400);
@@ -98,6 +105,13 @@ describe('match API', () => {
     const { hits, stats } = parse(r.body);
     assert.equal(hits.length, 1);
     assert.ok(Object.values(stats.skipped).reduce((a, b) => a + b, 0) >= 1);
+    // A log that hits on every line gets a bounded answer: the first MAX_UPLOAD_HITS hits, every hit counted.
+    const many = await h.call('POST', '/api/v1/match?format=text', { payload: '198.51.100.23\n'.repeat(MAX_UPLOAD_HITS + 5), headers: { 'content-type': 'text/plain' } });
+    assert.equal(many.statusCode, 200);
+    const bounded = parse(many.body);
+    assert.equal(bounded.hits.length, MAX_UPLOAD_HITS);
+    assert.equal(bounded.stats.hits, MAX_UPLOAD_HITS + 5);
+    assert.equal((bounded.stats as unknown as { truncated: boolean }).truncated, true);
     assert.equal((await h.call('POST', '/api/v1/match?format=nope', { payload: 'x', headers: { 'content-type': 'text/plain' } })).statusCode, 400);
   });
 });

@@ -10,6 +10,8 @@ import { AccordError } from '../../errors.js';
 
 /** Largest log accepted by the upload endpoint (bigger logs: `accord match` runs locally, logs never leave the machine). */
 export const MATCH_UPLOAD_BYTES = 64 * 1024 * 1024;
+/** Hit lines one upload answers with; the stats line still counts them all. */
+export const MAX_UPLOAD_HITS = 100_000;
 const LOG_FORMATS = ['auto', 'jsonl', 'zeek', 'csv', 'text'] as const;
 const READER_FORMAT = { jsonl: 'json', zeek: 'zeek-tsv', csv: 'csv', text: 'text' } as const;
 
@@ -104,7 +106,11 @@ export function registerMatchRoutes(app: FastifyInstance, ctx: Context): void {
       );
       // The first piece decides between a file and a 404; the rest streams.
       const summary = await Promise.race([run, new Promise<null>((r) => out.once('readable', () => r(null)))]);
-      if (summary !== null && !found) throw new AccordError('NOT_FOUND', `No sensor file ${JSON.stringify(want)} (see GET /api/v1/match/exports).`);
+      if (summary !== null && !found) {
+        // A file the export knows but wrote nothing into (no MD5 indicators, say) is an empty file, not a missing one.
+        if (!(want in summary.files)) throw new AccordError('NOT_FOUND', `No sensor file ${JSON.stringify(want)} (see GET /api/v1/match/exports).`);
+        out.end();
+      }
       void run.then(
         () => out.end(),
         (err: unknown) => out.destroy(err as Error),
@@ -134,9 +140,11 @@ export function registerMatchRoutes(app: FastifyInstance, ctx: Context): void {
         const input = req.body as AsyncIterable<Buffer>;
         const run = matchStream(compiled, input, req.query.format === 'auto' ? {} : { format: READER_FORMAT[req.query.format] });
         // Read the whole upload (bounded by the body limit) before answering, so a refused body is a clean 4xx.
+        // At most MAX_UPLOAD_HITS hit lines: a log crafted to hit on every line must not turn into an unbounded answer in memory.
         const hits: string[] = [];
-        for await (const h of run) hits.push(JSON.stringify(h));
-        const body = `${hits.join('\n')}${hits.length > 0 ? '\n' : ''}${JSON.stringify({ stats: run.stats })}\n`;
+        for await (const h of run) if (hits.length < MAX_UPLOAD_HITS) hits.push(JSON.stringify(h));
+        const truncated = run.stats.hits > hits.length;
+        const body = `${hits.join('\n')}${hits.length > 0 ? '\n' : ''}${JSON.stringify({ stats: { ...run.stats, ...(truncated ? { hits_returned: hits.length, truncated } : {}) } })}\n`;
         return reply.header('content-type', 'application/x-ndjson').header('cache-control', 'private, no-store').send(body);
       },
     );
