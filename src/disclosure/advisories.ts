@@ -140,6 +140,7 @@ export class AdvisoryService {
       draft_revision: 1,
       approvals: {},
       scheduled_for: null,
+      publish_summary: null,
       published_versions: 0,
       first_published_at: null,
       created_at: at,
@@ -160,7 +161,7 @@ export class AdvisoryService {
     const a = await this.mustGetForCase(caseId);
     if (a.draft_revision !== expectedRevision) throw staleRevision(a);
     if (typeof draft.id === 'string' && draft.id !== a.tracking_id) throw new ValidationError([{ path: '/id', message: `the tracking id is ${a.tracking_id}` }]);
-    const next: AdvisoryRecord = { ...a, draft: { ...draft, id: a.tracking_id }, draft_revision: a.draft_revision + 1, approvals: {}, status: 'draft', scheduled_for: null, updated_at: this.now().toISOString() };
+    const next: AdvisoryRecord = { ...a, draft: { ...draft, id: a.tracking_id }, draft_revision: a.draft_revision + 1, approvals: {}, status: 'draft', scheduled_for: null, publish_summary: null, updated_at: this.now().toISOString() };
     if (!(await this.d.store.updateAdvisory(next, { draft_revision: a.draft_revision, status: a.status, published_versions: a.published_versions }))) throw staleRevision(a);
     return this.view(next, participants);
   }
@@ -202,17 +203,17 @@ export class AdvisoryService {
       throw new DisclosureError('PUBLICATION_REFUSED', `Waiting for the approval of revision ${a.draft_revision} by: ${names.join(', ')}.`, { details: { awaiting: missing } });
     }
     const now = this.now();
-    const rendered = await this.renderNext(a, now, summary);
-    refuseInvalid(rendered);
-    const draft = summary ? { ...a.draft, _revision_summary: summary } : a.draft;
+    const subject = { ...a, publish_summary: summary ?? a.publish_summary };
     if (embargoHolds(record.embargo, now)) {
-      const next = { ...a, draft, status: 'scheduled' as const, scheduled_for: record.embargo.end_at, updated_at: now.toISOString() };
+      // Checked now, so the coordinator hears of a problem today rather than at the embargo end.
+      refuseInvalid(await this.renderNext(subject, now));
+      const next = { ...subject, status: 'scheduled' as const, scheduled_for: record.embargo.end_at, updated_at: now.toISOString() };
       if (!(await this.d.store.updateAdvisory(next, { draft_revision: a.draft_revision, status: a.status, published_versions: a.published_versions }))) throw staleRevision(a);
       await this.d.disclosure.recordEvent(caseId, null, 'advisory.scheduled', { at: record.embargo.end_at });
       this.d.onScheduled?.();
       return { advisory: this.view(next, participants), version: null };
     }
-    const v = await this.publishNow({ ...a, draft }, now);
+    const v = await this.publishNow(subject, now);
     const fresh = await this.mustGetForCase(caseId);
     return { advisory: this.view(fresh, participants), version: v };
   }
@@ -250,12 +251,11 @@ export class AdvisoryService {
     return [e, s].filter((x): x is string => x !== null).sort()[0] ?? null;
   }
 
-  private async renderNext(a: AdvisoryRecord, now: Date, summary?: string): Promise<Rendered> {
+  private async renderNext(a: AdvisoryRecord, now: Date): Promise<Rendered> {
     const revisions = await this.history(a);
     const at = now.toISOString();
-    const note = summary ?? (typeof a.draft._revision_summary === 'string' ? a.draft._revision_summary : a.published_versions === 0 ? 'Initial public release.' : 'Updated advisory.');
-    const { _revision_summary: _ignored, ...draft } = a.draft;
-    return this.d.renderer.render(draft, {
+    const note = a.publish_summary ?? (a.published_versions === 0 ? 'Initial public release.' : 'Updated advisory.');
+    return this.d.renderer.render(a.draft, {
       trackingId: a.tracking_id,
       initialReleaseDate: a.first_published_at ?? at,
       currentReleaseDate: at,
@@ -290,8 +290,7 @@ export class AdvisoryService {
       published_at: at,
       log_index: null,
     };
-    const { _revision_summary: _ignored, ...draft } = a.draft;
-    const next: AdvisoryRecord = { ...a, draft, status: 'published', scheduled_for: null, published_versions: version.version, first_published_at: a.first_published_at ?? at, updated_at: at };
+    const next: AdvisoryRecord = { ...a, status: 'published', scheduled_for: null, publish_summary: null, published_versions: version.version, first_published_at: a.first_published_at ?? at, updated_at: at };
     if (!(await this.d.store.publishAdvisoryVersion(next, version, { status: a.status, published_versions: a.published_versions }))) return null;
     if (a.case_id) {
       await this.d.disclosure.recordEvent(a.case_id, null, 'advisory.published', { tracking_id: a.tracking_id, version: version.version });

@@ -39,6 +39,8 @@ export interface AdvisoryRecord {
   approvals: Record<string, number>;
   /** When a scheduled advisory goes out (the embargo end). */
   scheduled_for: string | null;
+  /** The revision-history summary the coordinator gave when publishing (kept while scheduled). */
+  publish_summary: string | null;
   /** Number of published versions (0 before the first publication). */
   published_versions: number;
   first_published_at: string | null;

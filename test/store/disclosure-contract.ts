@@ -36,7 +36,7 @@ export function makeParticipant(caseId: string, over: Partial<Participant> = {})
 }
 
 function makeAdvisory(over: Partial<AdvisoryRecord> = {}): AdvisoryRecord {
-  return { id: randomUUID(), tracking_id: `ACCORD-2026-${randomUUID().slice(0, 6)}`, case_id: null, status: 'draft', draft: { title: 'x' }, draft_revision: 1, approvals: {}, scheduled_for: null, published_versions: 0, first_published_at: null, created_at: T, updated_at: T, ...over };
+  return { id: randomUUID(), tracking_id: `ACCORD-2026-${randomUUID().slice(0, 6)}`, case_id: null, status: 'draft', draft: { title: 'x' }, draft_revision: 1, approvals: {}, scheduled_for: null, publish_summary: null, published_versions: 0, first_published_at: null, created_at: T, updated_at: T, ...over };
 }
 
 function makeVersion(a: AdvisoryRecord, version: number, published_at: string): AdvisoryVersion {

@@ -48,6 +48,7 @@ interface AdvisoryRow {
   draft_revision: number;
   approvals: string;
   scheduled_for: string | null;
+  publish_summary: string | null;
   published_versions: number;
   first_published_at: string | null;
   created_at: string;

@@ -112,6 +112,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       draft_revision INTEGER NOT NULL,
       approvals TEXT NOT NULL,
       scheduled_for TEXT COLLATE "C",
+      publish_summary TEXT,
       published_versions INTEGER NOT NULL,
       first_published_at TEXT,
       created_at TEXT NOT NULL,
