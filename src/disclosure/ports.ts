@@ -81,6 +81,8 @@ export interface DisclosureStore {
    */
   listCasesFor(q: { orgId: string | null; userId: string | null; status?: 'open' | 'closed'; before?: { updated_at: string; id: string }; limit: number }): Promise<CaseRecord[]>;
   listParticipants(caseId: string): Promise<Participant[]>;
+  /** The participants of several cases at once (an inbox page), in one query. */
+  listParticipantsOf(caseIds: readonly string[]): Promise<Participant[]>;
   getParticipantBySecretHash(hash: string): Promise<Participant | undefined>;
   listVulnerabilities(caseId: string): Promise<CaseVulnerability[]>;
   listStatuses(caseId: string): Promise<VendorStatus[]>;

@@ -302,8 +302,9 @@ export class DisclosureService {
     const canWorkCases = ['admin', 'org-admin', 'psirt'].includes(actor.role);
     const cases = await this.d.store.listCasesFor({ orgId: canWorkCases ? actor.orgId : null, userId: actor.userId, ...(q.status ? { status: q.status } : {}), ...(q.before ? { before: q.before } : {}), limit: q.limit });
     const out: CaseSummary[] = [];
+    const all = await this.d.store.listParticipantsOf(cases.map((c) => c.id));
     for (const c of cases) {
-      const as = actingAs(actor, await this.d.store.listParticipants(c.id));
+      const as = actingAs(actor, all.filter((p) => p.case_id === c.id));
       const you = as[0];
       if (!you) continue;
       out.push({ id: c.id, number: c.number, title: c.title, status: c.status, embargo: c.embargo, facts: c.facts, you: { participant_id: you.id, kind: you.kind, report_state: you.report_state }, created_at: c.created_at, updated_at: c.updated_at });

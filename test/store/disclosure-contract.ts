@@ -128,6 +128,9 @@ const CASES: Record<string, Case> = {
     const next = await s.listCasesFor({ orgId: org, userId: user, limit: 10, before: { updated_at: both[1]!.updated_at, id: both[1]!.id } });
     assert.deepEqual(next.map((c) => c.id), [ids[2], ids[1], ids[0]]);
     assert.deepEqual(await s.listCasesFor({ orgId: null, userId: null, limit: 10 }), []);
+    const some = await s.listParticipantsOf([ids[0]!, ids[1]!]);
+    assert.deepEqual(some.map((p) => p.case_id).sort(), [ids[0], ids[1]].sort());
+    assert.deepEqual(await s.listParticipantsOf([]), []);
     assert.deepEqual((await s.listCasesFor({ orgId: org, userId: null, status: 'closed', limit: 10 })), []);
   },
 

@@ -219,6 +219,11 @@ export class SqlDisclosureStore implements DisclosureStore {
     return (await this.db.selectFrom('case_participants').selectAll().where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute()) as Participant[];
   }
 
+  async listParticipantsOf(caseIds: readonly string[]): Promise<Participant[]> {
+    if (caseIds.length === 0) return [];
+    return (await this.db.selectFrom('case_participants').selectAll().where('case_id', 'in', [...caseIds]).orderBy('created_at').orderBy('id').execute()) as Participant[];
+  }
+
   async getParticipantBySecretHash(hash: string): Promise<Participant | undefined> {
     return (await this.db.selectFrom('case_participants').selectAll().where('secret_hash', '=', hash).executeTakeFirst()) as Participant | undefined;
   }
