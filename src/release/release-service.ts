@@ -33,8 +33,8 @@ export interface ReleaseDeps {
   keysOf(orgId: string): Promise<ReleaseKeyRecord[]>;
   /** Every member signatory with its keys, in slug order (paged by the adapter, not loaded at once by the store). */
   signatories(): AsyncIterable<{ slug: string; name: string; keys: ReleaseKeyRecord[] }>;
-  /** The log policy verifiers should apply: the log's identity and the witnesses it gathers cosignatures from. */
-  logPolicy(): Promise<{ origin: string; vkey: string; witnesses: readonly string[]; quorum: number }>;
+  /** The log policy verifiers should apply (c2sp.org/tlog-policy text): the log's key and the witnesses and quorum it gathers cosignatures for. */
+  logPolicy(): Promise<string>;
   log: {
     append(kind: string, data: Uint8Array, key?: string): Promise<number>;
     waitForIndex(index: number): Promise<unknown>;
@@ -155,6 +155,6 @@ export class ReleaseService {
       const namespaces = namespacesForOrg(s.slug);
       signatories.push({ slug: s.slug, name: s.name, keys: s.keys.map((k) => ({ ...k, purl_namespaces: namespaces })) });
     }
-    return buildTrustFile({ generatedAt: this.deps.now().toISOString(), log: await this.deps.logPolicy(), signatories });
+    return buildTrustFile({ generatedAt: this.deps.now().toISOString(), policy: await this.deps.logPolicy(), signatories });
   }
 }

@@ -1,5 +1,7 @@
 import { parseCosignerVerifierKey } from '../ledger/cosignature.js';
-import { parseVerifierKey, type NoteVerifier } from '../ledger/note-verifier.js';
+import { AccordError } from '../errors.js';
+import { parseVerifierKey } from '../ledger/note-verifier.js';
+import { formatPolicy, MAX_POLICY_SIZE, parsePolicy, type ParsedPolicy } from '../ledger/policy.js';
 import { decodeUtf8 } from '../ledger/text-codec.js';
 import { ReleaseError } from './errors.js';
 import { importPublicKey, type ReleaseKeyAlgorithm, type ReleasePublicKey } from './keys.js';
@@ -8,16 +10,22 @@ import { isJsonObject, parseStrictJson, type JsonValue } from './strict-json.js'
 
 /**
  * The trust file: everything an offline verifier needs, in one JSON document
- * (documented in docs/releases.md). Version 1:
+ * (documented in docs/releases.md). Version 2:
  *
- *   { "type": "accord-trust", "version": 1, "generated_at": "<RFC 3339>",
- *     "log": { "origin", "vkey", "witnesses": ["<cosigner vkey>", …], "quorum": <k> },
+ *   { "type": "accord-trust", "version": 2, "generated_at": "<RFC 3339>",
+ *     "policy": "<a c2sp.org/tlog-policy file: the logs, witnesses and quorum to trust>",
  *     "signatories": [ { "slug", "name", "keys": [ { "key_id", "algorithm",
  *        "public_key", "created_at", "revoked_at", "purl_namespaces": [ … ] } ] } ] }
+ *
+ * Version 1 carried a k-of-n policy as fields instead of the policy text
+ * (`"log": { "origin", "vkey", "witnesses": [<cosigner vkey>…], "quorum": k }`);
+ * it is still read, as the equivalent policy.
  */
 
 export const TRUST_FILE_TYPE = 'accord-trust';
-export const TRUST_FILE_VERSION = 1;
+export const TRUST_FILE_VERSION = 2;
+/** Versions `parseTrustFile` reads. */
+export const TRUST_FILE_VERSIONS_READ = [1, 2] as const;
 /** Largest trust file accepted (thousands of signatories fit). */
 export const MAX_TRUST_FILE_SIZE = 16 << 20;
 
@@ -36,7 +44,7 @@ export interface TrustFileSignatory {
   keys: TrustFileKey[];
 }
 
-/** The log policy: whose checkpoints to accept and how many witnesses must have cosigned them. */
+/** Version 1's log policy: one log, its witnesses, and how many must have cosigned. */
 export interface TrustFileLog {
   origin: string;
   /** The log's Ed25519 verifier key (c2sp.org/signed-note). */
@@ -51,7 +59,8 @@ export interface TrustFile {
   type: typeof TRUST_FILE_TYPE;
   version: typeof TRUST_FILE_VERSION;
   generated_at: string;
-  log: TrustFileLog;
+  /** A c2sp.org/tlog-policy file: which logs' checkpoints to accept and which witnesses must have cosigned them. */
+  policy: string;
   signatories: TrustFileSignatory[];
 }
 
@@ -68,11 +77,10 @@ export interface TrustedKey {
 
 /** A parsed, checked trust file, ready for verification. */
 export interface TrustPolicy {
+  /** The file as version 2 (a version 1 file is converted). */
   readonly file: TrustFile;
-  readonly origin: string;
-  readonly logVerifier: NoteVerifier;
-  readonly witnesses: readonly NoteVerifier[];
-  readonly quorum: number;
+  /** Its tlog-policy, parsed: checkpoints are verified against it (`verifyCheckpointWithPolicy`). */
+  readonly policy: ParsedPolicy;
   readonly keys: readonly TrustedKey[];
 }
 
@@ -102,24 +110,59 @@ function dateTime(v: JsonValue | undefined, at: string): string {
 }
 
 /**
- * Builds a trust file from the server's log policy and its signatories' keys.
- * Keys without `purl_namespaces` get the default derived from the slug
+ * The tlog-policy text of a one-log, k-of-n policy given as version 1's
+ * fields. Witnesses are named by their keys' names (made distinct).
+ */
+export function policyFromLogFields(log: { origin: string; vkey: string; witnesses?: readonly string[]; quorum?: number }): string {
+  const names = new Set<string>();
+  const witnesses = (log.witnesses ?? []).map((vkey, i) => {
+    let name: string;
+    try {
+      name = parseCosignerVerifierKey(vkey).name;
+    } catch (cause) {
+      throw invalid(`log.witnesses[${i}] is not a cosigner verifier key (type 0x04)`, cause);
+    }
+    if (!/^[\x21-\x7e]+$/.test(name) || name === 'none' || name === 'witnesses' || names.has(name)) name = `witness-${i + 1}`;
+    names.add(name);
+    return { name, vkey };
+  });
+  let verifier;
+  try {
+    verifier = parseVerifierKey(log.vkey);
+  } catch (cause) {
+    throw invalid('log.vkey is not an Ed25519 note verifier key', cause);
+  }
+  if (verifier.name !== log.origin) throw invalid(`log.origin ${JSON.stringify(log.origin)} is not the name of log.vkey (${JSON.stringify(verifier.name)})`);
+  try {
+    return formatPolicy({ logVkey: log.vkey, witnesses: witnesses.map((w) => ({ ...w, url: '' })), quorum: log.quorum ?? 0 });
+  } catch (cause) {
+    throw invalid(`log: ${(cause as Error).message}`, cause);
+  }
+}
+
+/**
+ * Builds a trust file from the server's log policy (the tlog-policy text, or
+ * version 1's fields) and its signatories' keys. Keys without
+ * `purl_namespaces` get the default derived from the slug
  * (`defaultNamespacesForSlug`); the result is checked by `parseTrustFile`.
  */
 export function buildTrustFile(input: {
   generatedAt: string;
-  log: { origin: string; vkey: string; witnesses?: readonly string[]; quorum?: number };
+  policy?: string;
+  log?: { origin: string; vkey: string; witnesses?: readonly string[]; quorum?: number };
   signatories: readonly {
     slug: string;
     name: string;
-    keys: readonly { key_id: string; algorithm: ReleaseKeyAlgorithm; public_key: string; created_at: string; revoked_at: string | null; purl_namespaces?: readonly string[] }[];
+    keys: readonly { key_id: string; algorithm: ReleaseKeyAlgorithm; public_key: string; created_at: string; revoked_at: string | null; purl_namespaces?: readonly string[] | null }[];
   }[];
 }): TrustFile {
+  const policy = input.policy ?? (input.log ? policyFromLogFields(input.log) : undefined);
+  if (policy === undefined) throw invalid('a trust file needs a log policy');
   const file: TrustFile = {
     type: TRUST_FILE_TYPE,
     version: TRUST_FILE_VERSION,
     generated_at: input.generatedAt,
-    log: { origin: input.log.origin, vkey: input.log.vkey, witnesses: [...(input.log.witnesses ?? [])], quorum: input.log.quorum ?? 0 },
+    policy,
     signatories: input.signatories.map((s) => ({
       slug: s.slug,
       name: s.name,
@@ -140,7 +183,8 @@ export function buildTrustFile(input: {
 /**
  * Parses and checks a trust file strictly: known fields only, every key
  * importable with the key_id and algorithm it claims, no key listed twice,
- * valid log and witness verifier keys, 0 ≤ quorum ≤ number of witnesses.
+ * a policy that parses as c2sp.org/tlog-policy and names at least one log
+ * (version 1: valid log and witness verifier keys, 0 ≤ quorum ≤ witnesses).
  * Everything wrong is `RELEASE_TRUST_INVALID`.
  */
 export function parseTrustFile(input: string | Uint8Array | TrustFile): TrustPolicy {
@@ -156,38 +200,36 @@ export function parseTrustFile(input: string | Uint8Array | TrustFile): TrustPol
   }
   if (!isJsonObject(v)) throw invalid('must be a JSON object');
   if (v.type !== TRUST_FILE_TYPE) throw invalid(`type must be ${JSON.stringify(TRUST_FILE_TYPE)}`);
-  if (v.version !== TRUST_FILE_VERSION) throw invalid(`version ${JSON.stringify(v.version)} is not supported (this verifier reads version ${TRUST_FILE_VERSION})`);
-  onlyFields(v, 'the trust file', ['type', 'version', 'generated_at', 'log', 'signatories']);
+  if (!TRUST_FILE_VERSIONS_READ.includes(v.version as 1 | 2)) {
+    throw invalid(`version ${JSON.stringify(v.version)} is not supported (this verifier reads versions ${TRUST_FILE_VERSIONS_READ.join(' and ')})`);
+  }
+  onlyFields(v, 'the trust file', ['type', 'version', 'generated_at', v.version === 1 ? 'log' : 'policy', 'signatories']);
   const generatedAt = dateTime(v.generated_at, 'generated_at');
 
-  const log = v.log;
-  if (!isJsonObject(log)) throw invalid('log must be an object');
-  onlyFields(log, 'log', ['origin', 'vkey', 'witnesses', 'quorum']);
-  const origin = str(log.origin, 'log.origin', 1024);
-  if (origin.includes('\n')) throw invalid('log.origin must be one line');
-  const vkey = str(log.vkey, 'log.vkey', 8192);
-  let logVerifier: NoteVerifier;
-  try {
-    logVerifier = parseVerifierKey(vkey);
-  } catch (cause) {
-    throw invalid('log.vkey is not an Ed25519 note verifier key', cause);
-  }
-  if (!Array.isArray(log.witnesses)) throw invalid('log.witnesses must be an array of cosigner verifier keys');
-  const witnessKeys = log.witnesses.map((w, i) => str(w, `log.witnesses[${i}]`, 8192));
-  const witnesses = witnessKeys.map((w, i) => {
-    try {
-      return parseCosignerVerifierKey(w);
-    } catch (cause) {
-      throw invalid(`log.witnesses[${i}] is not a cosigner verifier key (type 0x04)`, cause);
+  let policyText: string;
+  if (v.version === 1) {
+    const log = v.log;
+    if (!isJsonObject(log)) throw invalid('log must be an object');
+    onlyFields(log, 'log', ['origin', 'vkey', 'witnesses', 'quorum']);
+    const origin = str(log.origin, 'log.origin', 1024);
+    const vkey = str(log.vkey, 'log.vkey', 8192);
+    if (!Array.isArray(log.witnesses)) throw invalid('log.witnesses must be an array of cosigner verifier keys');
+    const witnessKeys = log.witnesses.map((w, i) => str(w, `log.witnesses[${i}]`, 8192));
+    const quorum = log.quorum;
+    if (typeof quorum !== 'number' || !Number.isInteger(quorum) || quorum < 0 || quorum > witnessKeys.length) {
+      throw invalid(`log.quorum must be a whole number from 0 to the number of witnesses (${witnessKeys.length})`);
     }
-  });
-  witnesses.forEach((w, i) => {
-    if (witnesses.findIndex((x) => x.name === w.name && x.keyId === w.keyId) !== i) throw invalid(`log.witnesses[${i}] is listed twice`);
-  });
-  const quorum = log.quorum;
-  if (typeof quorum !== 'number' || !Number.isInteger(quorum) || quorum < 0 || quorum > witnesses.length) {
-    throw invalid(`log.quorum must be a whole number from 0 to the number of witnesses (${witnesses.length})`);
+    policyText = policyFromLogFields({ origin, vkey, witnesses: witnessKeys, quorum });
+  } else {
+    policyText = str(v.policy, 'policy', MAX_POLICY_SIZE);
   }
+  let policy: ParsedPolicy;
+  try {
+    policy = parsePolicy(policyText);
+  } catch (cause) {
+    throw invalid(`policy: ${cause instanceof AccordError ? cause.message : String(cause)}`, cause);
+  }
+  if (policy.logs.length === 0) throw invalid('policy names no log');
 
   if (!Array.isArray(v.signatories)) throw invalid('signatories must be an array');
   const keys: TrustedKey[] = [];
@@ -235,12 +277,6 @@ export function parseTrustFile(input: string | Uint8Array | TrustFile): TrustPol
     return { slug, name, keys: fileKeys };
   });
 
-  const file: TrustFile = {
-    type: TRUST_FILE_TYPE,
-    version: TRUST_FILE_VERSION,
-    generated_at: generatedAt,
-    log: { origin, vkey, witnesses: witnessKeys, quorum },
-    signatories,
-  };
-  return { file, origin, logVerifier, witnesses, quorum, keys };
+  const file: TrustFile = { type: TRUST_FILE_TYPE, version: TRUST_FILE_VERSION, generated_at: generatedAt, policy: policyText, signatories };
+  return { file, policy, keys };
 }

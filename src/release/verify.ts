@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { openCheckpoint, parseCheckpoint } from '../ledger/checkpoint.js';
 import { verifyCosignatures } from '../ledger/cosignature.js';
+import { QUORUM_NONE, quorumSatisfied } from '../ledger/policy.js';
 import { hashLeaf, verifyInclusion } from '../ledger/merkle.js';
 import { parseNote } from '../ledger/note.js';
 import { parseTlogProof, type TlogProof } from '../ledger/proof.js';
@@ -58,7 +59,7 @@ export interface VerifyReleaseResult {
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 function isPolicy(t: VerifyReleaseInput['trust']): t is TrustPolicy {
-  return typeof t === 'object' && !(t instanceof Uint8Array) && 'logVerifier' in t;
+  return typeof t === 'object' && !(t instanceof Uint8Array) && 'file' in t && 'keys' in t;
 }
 
 function reason(err: unknown): { message: string; code?: string } {
@@ -188,21 +189,37 @@ export function verifyRelease(input: VerifyReleaseInput): VerifyReleaseResult {
         failWith('log-inclusion', err, `entry ${proof.index}: `);
       }
     }
+    // The checkpoint against the trust file's tlog-policy: one of its logs signed it, and its witnesses satisfy the quorum.
+    const { policy } = trust;
     try {
-      const { checkpoint } = openCheckpoint(proof.checkpoint, trust.origin, [trust.logVerifier]);
-      pass('log-signature', `checkpoint of ${checkpoint.origin} at tree size ${checkpoint.size} is signed by the log key ${trust.logVerifier.name}`);
+      const { origin } = parseCheckpoint(parseNote(proof.checkpoint).text);
+      const logs = policy.logs.filter((l) => l.origin === origin);
+      if (logs.length === 0) {
+        fail('log-signature', `the checkpoint is for ${JSON.stringify(origin)}, a log the trust file's policy does not name (it names ${policy.logs.map((l) => JSON.stringify(l.origin)).join(', ')})`, 'CHECKPOINT_ORIGIN_MISMATCH');
+      } else {
+        try {
+          const { checkpoint, note } = openCheckpoint(proof.checkpoint, origin, logs.map((l) => l.verifier));
+          const by = logs.find((l) => note.verified.some((s) => s.name === l.verifier.name && s.keyId === l.verifier.keyId)) ?? logs[0]!;
+          pass('log-signature', `checkpoint of ${checkpoint.origin} at tree size ${checkpoint.size} is signed by the log key ${by.verifier.name}`);
+        } catch (err) {
+          const r = reason(err);
+          const message = r.code === 'NOTE_UNVERIFIED' ? `the checkpoint is not signed by the trusted log key ${logs.map((l) => l.verifier.name).join(' or ')} (${r.message})` : r.message;
+          fail('log-signature', message, r.code);
+        }
+      }
     } catch (err) {
-      const r = reason(err);
-      const message = r.code === 'NOTE_UNVERIFIED' ? `the checkpoint is not signed by the trusted log key ${trust.logVerifier.name} (${r.message})` : r.message;
-      fail('log-signature', message, r.code);
+      failWith('log-signature', err);
     }
     try {
-      const cosigned = verifyCosignatures(proof.checkpoint, trust.witnesses);
-      const who = cosigned.map((c) => c.name).join(', ');
-      if (cosigned.length >= trust.quorum) {
-        pass('witnesses', trust.quorum === 0 && cosigned.length === 0 ? 'no witness cosignature required (quorum 0)' : `${cosigned.length} of ${trust.witnesses.length} witnesses cosigned (quorum ${trust.quorum}): ${who}`);
+      const cosigned = verifyCosignatures(proof.checkpoint, policy.witnesses.map((w) => w.verifier));
+      const names = policy.witnesses.filter((w) => cosigned.some((c) => c.name === w.verifier.name && c.keyId === w.verifier.keyId)).map((w) => w.name);
+      const who = names.join(', ');
+      if (policy.quorum === QUORUM_NONE) {
+        pass('witnesses', `no witness cosignature required (quorum none)${names.length > 0 ? `; cosigned by ${who}` : ''}`);
+      } else if (quorumSatisfied(policy, new Set(names))) {
+        pass('witnesses', `${names.length} of ${policy.witnesses.length} witnesses cosigned (${who}), which satisfies the policy's quorum ${JSON.stringify(policy.quorum)}`);
       } else {
-        fail('witnesses', `${cosigned.length} of the required ${trust.quorum} witness cosignatures${who ? ` (${who})` : ''}`, 'COSIGNATURE_QUORUM_NOT_MET');
+        fail('witnesses', `${names.length} of ${policy.witnesses.length} witnesses cosigned${who ? ` (${who})` : ''}, which does not satisfy the policy's quorum ${JSON.stringify(policy.quorum)}`, 'COSIGNATURE_QUORUM_NOT_MET');
       }
     } catch (err) {
       failWith('witnesses', err);

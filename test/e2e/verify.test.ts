@@ -487,7 +487,8 @@ describe('DSSE release signatures (web/src/verify/dsse.ts, trust.ts)', () => {
       });
     assert.equal((await parseTrust(file({}))).keys.length, 1);
     await rejectsWith(parseTrust('nope'), 'TRUST_INVALID');
-    await rejectsWith(parseTrust(JSON.stringify({ type: 'accord-trust', version: 2, signatories: [] })), 'TRUST_INVALID', /version 2/);
+    await rejectsWith(parseTrust(JSON.stringify({ type: 'accord-trust', version: 3, signatories: [] })), 'TRUST_INVALID', /version 3/);
+    assert.equal((await parseTrust(JSON.stringify({ type: 'accord-trust', version: 2, policy: 'ignored here', signatories: [] }))).keys.length, 0);
     await rejectsWith(parseTrust(file({ key_id: 'ab'.repeat(32) })), 'TRUST_INVALID', /not the SHA-256 of its public key/);
     await rejectsWith(parseTrust(file({ algorithm: 'ecdsa-p256' })), 'TRUST_INVALID');
     await rejectsWith(parseTrust(file({ purl_namespaces: ['pkg:*/s/*'] })), 'TRUST_INVALID', /is not a pattern/);

@@ -102,7 +102,8 @@ describe('accord release / trust / verify (CLI)', () => {
     const impostor = signerFromSeed(h.ctx.log.origin, generateSeed());
     writeFileSync(p('other-log.tlog-proof'), formatTlogProof({ ...proof, checkpoint: signNote(parseNote(proof.checkpoint).text, [impostor]) }));
     const witness = cosignerFromSeed('witness.example/w1', generateSeed());
-    writeFileSync(p('trust-quorum.json'), JSON.stringify({ ...trust, log: { ...trust.log, witnesses: [cosignerVerifierKey(witness.name, witness.publicKey)], quorum: 1 } }));
+    const withWitness = `${trust.policy.replace(/\nquorum none\n$/, '\n')}witness w1 ${cosignerVerifierKey(witness.name, witness.publicKey)}\nquorum w1\n`;
+    writeFileSync(p('trust-quorum.json'), JSON.stringify({ ...trust, policy: withWitness }));
     writeFileSync(p('trust-broken.json'), '{"type":"accord-trust"');
 
     const offline = (file: string, proofFile = 'agent.tlog-proof', trustFile = 'trust.json', extra: string[] = []) =>
@@ -145,7 +146,7 @@ describe('accord release / trust / verify (CLI)', () => {
     failing(wrong, 'signature', /no signature verifies with a key in the trust file/);
     failing(forged, 'log-inclusion', /inclusion proof does not lead to the root hash/);
     failing(otherLog, 'log-signature', /not signed by the trusted log key/);
-    failing(quorum, 'witnesses', /0 of the required 1 witness cosignatures/);
+    failing(quorum, 'witnesses', /0 of 1 witnesses cosigned, which does not satisfy the policy's quorum "w1"/);
 
     assert.equal(noTrust.code, 2);
     assert.match(noTrust.stderr, /needs --statement, --proof and --trust/);

@@ -105,8 +105,10 @@ describe('release HTTP API', () => {
     assert.equal(trust.statusCode, 200);
     assert.equal(trust.headers['cache-control'], 'no-cache');
     const t = trust.json();
-    assert.equal(t.log.origin, h.ctx.log.origin);
-    assert.equal(t.log.vkey, h.ctx.log.vkey);
+    assert.equal(t.version, 2);
+    // The log's tlog-policy, exactly what /api/v1/log/policy serves.
+    assert.equal(t.policy, (await h.call('GET', '/api/v1/log/policy')).body);
+    assert.match(t.policy, new RegExp(`^log ${h.ctx.log.vkey.replace(/[+/.]/g, '\\$&')}\\b`));
     const nw = t.signatories.find((s: any) => s.slug === ORG);
     assert.equal(nw.keys.length, 4, 'three registered here and the demo release key');
     assert.ok(nw.keys.some((k: any) => k.key_id === revoked.keyId && k.revoked_at !== null));

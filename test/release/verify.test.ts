@@ -138,11 +138,16 @@ describe('verifyRelease', () => {
     const s = scenario();
     const other = new MemoryLog('other.test/log');
     const index = other.appendEnvelope(s.envelope);
-    const trust: TrustFile = { ...s.trust, log: { ...s.trust.log, origin: 'other.test/log' } };
-    // The right origin with the wrong key, and the right key with the wrong origin.
-    assert.deepEqual(onlyFailures(verifyRelease({ file: ARTIFACT, envelope: s.text, proof: other.proof(index), trust })), ['log-signature']);
+    // A trust file whose policy names only the other log: the genuine proof is for a log it does not name.
+    const trust: TrustFile = { ...s.trust, policy: `log ${other.vkey}\n\nquorum none\n` };
+    assert.equal(verifyRelease({ file: ARTIFACT, envelope: s.text, proof: other.proof(index), trust }).ok, true);
     const r = verifyRelease({ file: ARTIFACT, envelope: s.text, proof: s.proof, trust });
+    assert.deepEqual(onlyFailures(r), ['log-signature']);
     assert.equal(check(r, 'log-signature').code, 'CHECKPOINT_ORIGIN_MISMATCH');
+    assert.match(check(r, 'log-signature').message, /"example\.test\/log", a log the trust file's policy does not name \(it names "other\.test\/log"\)/);
+    // A policy naming both logs accepts both.
+    const both: TrustFile = { ...s.trust, policy: `log ${other.vkey}\nlog ${s.log.vkey}\n\nquorum none\n` };
+    assert.equal(verifyRelease({ file: ARTIFACT, envelope: s.text, proof: s.proof, trust: both }).ok, true);
   });
 
   it('witnesses: quorum not met, met, and a bad cosignature', () => {
@@ -154,12 +159,12 @@ describe('verifyRelease', () => {
     let r = verifyRelease({ file: ARTIFACT, envelope: s.text, proof: s.proof, trust: trust1 });
     assert.deepEqual(onlyFailures(r), ['witnesses']);
     assert.equal(check(r, 'witnesses').code, 'COSIGNATURE_QUORUM_NOT_MET');
-    assert.match(check(r, 'witnesses').message, /0 of the required 1 witness cosignatures/);
+    assert.match(check(r, 'witnesses').message, /0 of 2 witnesses cosigned, which does not satisfy the policy's quorum "witnesses"/);
 
     const cosigned = addCosignature(s.log.checkpoint(), w1, 1_700_000_000);
     r = verifyRelease({ file: ARTIFACT, envelope: s.text, proof: s.log.proof(s.index, cosigned), trust: trust1 });
     assert.equal(r.ok, true, formatChecks(r.checks));
-    assert.match(check(r, 'witnesses').message, /1 of 2 witnesses cosigned \(quorum 1\): witness\.test\/w1/);
+    assert.match(check(r, 'witnesses').message, /1 of 2 witnesses cosigned \(witness\.test\/w1\), which satisfies the policy's quorum "witnesses"/);
     const trust2 = trustFor(s.log, [{ slug: 'demo-northwind', keys: [{ key: s.northwind }] }], { witnesses, quorum: 2 });
     assert.deepEqual(onlyFailures(verifyRelease({ file: ARTIFACT, envelope: s.text, proof: s.log.proof(s.index, cosigned), trust: trust2 })), ['witnesses']);
 
@@ -218,6 +223,55 @@ describe('verifyRelease', () => {
     assert.equal(formatChecks(r2.checks).includes('\u001b'), false);
   });
 
+  it('witnesses: a nested tlog-policy (one of each of two operators\' witnesses) is enforced as written', () => {
+    const s = scenario();
+    const ws = ['a1', 'a2', 'b1'].map((n) => cosignerFromSeed(`witness.test/${n}`, generateSeed()));
+    const vk = (w: (typeof ws)[number]) => cosignerVerifierKey(w.name, w.publicKey);
+    const policy = [
+      `log ${s.log.vkey}`,
+      '',
+      `witness a1 ${vk(ws[0]!)}`,
+      `witness a2 ${vk(ws[1]!)}`,
+      `witness b1 ${vk(ws[2]!)}`,
+      'group operator-a any a1 a2',
+      'group operator-b any b1',
+      'group both all operator-a operator-b',
+      'quorum both',
+      '',
+    ].join('\n');
+    const trust: TrustFile = { ...s.trust, policy };
+    assert.deepEqual(parseTrustFile(JSON.stringify(trust)).file, trust);
+    const run = (...signers: (typeof ws)[number][]) => {
+      let note = s.log.checkpoint();
+      for (const w of signers) note = addCosignature(note, w, 1_700_000_000);
+      return verifyRelease({ file: ARTIFACT, envelope: s.text, proof: s.log.proof(s.index, note), trust });
+    };
+    // Two witnesses of one operator are not enough; one of each is.
+    let r = run(ws[0]!, ws[1]!);
+    assert.deepEqual(onlyFailures(r), ['witnesses']);
+    assert.equal(check(r, 'witnesses').code, 'COSIGNATURE_QUORUM_NOT_MET');
+    assert.match(check(r, 'witnesses').message, /2 of 3 witnesses cosigned \(a1, a2\), which does not satisfy the policy's quorum "both"/);
+    r = run(ws[1]!, ws[2]!);
+    assert.equal(r.ok, true, formatChecks(r.checks));
+    assert.match(check(r, 'witnesses').message, /\(a2, b1\), which satisfies the policy's quorum "both"/);
+  });
+
+  it('reads version 1 trust files (the policy as fields) as the equivalent policy', () => {
+    const s = scenario();
+    const w1 = cosignerFromSeed('witness.test/w1', generateSeed());
+    const v2 = trustFor(s.log, [{ slug: 'demo-northwind', keys: [{ key: s.northwind }] }], { witnesses: [cosignerVerifierKey(w1.name, w1.publicKey)], quorum: 1 });
+    const v1 = { type: 'accord-trust', version: 1, generated_at: v2.generated_at, log: { origin: s.log.origin, vkey: s.log.vkey, witnesses: [cosignerVerifierKey(w1.name, w1.publicKey)], quorum: 1 }, signatories: v2.signatories };
+    const parsed = parseTrustFile(JSON.stringify(v1));
+    assert.deepEqual(parsed.file, v2, 'converted to version 2');
+    assert.deepEqual(onlyFailures(verifyRelease({ file: ARTIFACT, envelope: s.text, proof: s.proof, trust: JSON.stringify(v1) })), ['witnesses']);
+    const cosigned = addCosignature(s.log.checkpoint(), w1, 1_700_000_000);
+    assert.equal(verifyRelease({ file: ARTIFACT, envelope: s.text, proof: s.log.proof(s.index, cosigned), trust: JSON.stringify(v1) }).ok, true);
+    throwsRelease(() => parseTrustFile(JSON.stringify({ ...v1, log: { ...v1.log, origin: 'other.test/log' } })), 'RELEASE_TRUST_INVALID', /not the name of log\.vkey/);
+    throwsRelease(() => parseTrustFile(JSON.stringify({ ...v1, log: { ...v1.log, quorum: 2 } })), 'RELEASE_TRUST_INVALID', /quorum must be/);
+    throwsRelease(() => parseTrustFile(JSON.stringify({ ...v1, log: { ...v1.log, witnesses: [s.log.vkey] } })), 'RELEASE_TRUST_INVALID', /cosigner verifier key/);
+    throwsRelease(() => parseTrustFile(JSON.stringify({ ...v1, policy: 'x' })), 'RELEASE_TRUST_INVALID', /unknown field "policy"/);
+  });
+
   it('throws only for its own bad input: the trust file and the digest', () => {
     const s = scenario();
     throwsRelease(() => verifyRelease({ envelope: s.text, proof: s.proof, trust: s.trust }), 'RELEASE_SUBJECT_MISMATCH');
@@ -237,13 +291,15 @@ describe('trust files', () => {
   });
   const bad: [string, (t: Record<string, any>) => void, RegExp][] = [
     ['another type', (t) => (t.type = 'x'), /type must be/],
-    ['version 2', (t) => (t.version = 2), /version 2 is not supported/],
+    ['version 3', (t) => (t.version = 3), /version 3 is not supported/],
     ['an unknown field', (t) => (t.extra = 1), /unknown field "extra"/],
-    ['a missing field', (t) => delete t.log.quorum, /missing field "quorum"/],
-    ['a quorum above the witnesses', (t) => (t.log.quorum = 1), /quorum must be/],
-    ['a negative quorum', (t) => (t.log.quorum = -1), /quorum must be/],
-    ['a bad log key', (t) => (t.log.vkey = 'x+00000000+AA=='), /log\.vkey/],
-    ['a log key as a witness', (t) => (t.log.witnesses = [t.log.vkey]), /cosigner verifier key/],
+    ['version 1\'s log field in version 2', (t) => (t.log = {}), /unknown field "log"/],
+    ['a missing policy', (t) => delete t.policy, /missing field "policy"/],
+    ['a policy that is not text', (t) => (t.policy = 1), /policy must be a non-empty string/],
+    ['a policy with a bad log key', (t) => (t.policy = 'log x+00000000+AA==\nquorum none\n'), /policy: /],
+    ['a policy without a quorum', (t) => (t.policy = t.policy.replace('quorum none\n', '')), /policy: /],
+    ['a policy whose quorum names nobody', (t) => (t.policy = t.policy.replace('quorum none', 'quorum w9')), /policy: /],
+    ['a policy naming no log', (t) => (t.policy = 'quorum none\n'), /policy/],
     ['a key_id that is not the key\'s', (t) => (t.signatories[0].keys[0].key_id = '0'.repeat(64)), /not the SHA-256 of its public key/],
     ['a wrong algorithm', (t) => (t.signatories[0].keys[0].algorithm = 'ecdsa-p256'), /algorithm must be ed25519/],
     ['a key listed twice', (t) => t.signatories[1].keys.push(t.signatories[0].keys[0]), /listed twice/],

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../../context.js';
 import { ValidationError } from '../../errors.js';
+import { formatPolicy } from '../../ledger/policy.js';
 import { decodeUtf8 } from '../../ledger/text-codec.js';
 import { MAX_ENVELOPE_SIGNATURES, MAX_KEYID_LENGTH, MAX_PAYLOAD_TYPE_LENGTH } from '../../release/dsse.js';
 import { ReleaseService, type ReleaseDeps } from '../../release/release-service.js';
@@ -28,10 +29,7 @@ function releaseDeps(ctx: Context): ReleaseDeps {
         after = orgs[orgs.length - 1]!.slug;
       }
     },
-    async logPolicy() {
-      const p = await ctx.logPolicy();
-      return { origin: ctx.log.origin, vkey: p.logVkey, witnesses: p.witnesses.map((w) => w.vkey), quorum: p.quorum };
-    },
+    logPolicy: async () => formatPolicy(await ctx.logPolicy()),
     log: ctx.ledger,
     now: () => ctx.clock.now(),
   };
@@ -92,10 +90,7 @@ const trustFile = {
     type: { type: 'string' },
     version: { type: 'integer' },
     generated_at: { type: 'string' },
-    log: {
-      type: 'object',
-      properties: { origin: { type: 'string' }, vkey: { type: 'string' }, witnesses: { type: 'array', items: { type: 'string' } }, quorum: { type: 'integer' } },
-    },
+    policy: { type: 'string', description: 'The log policy verifiers apply (c2sp.org/tlog-policy), as GET /api/v1/log/policy serves it' },
     signatories: {
       type: 'array',
       items: {
@@ -203,7 +198,7 @@ export function registerReleaseRoutes(app: FastifyInstance, ctx: Context): void 
     {
       schema: {
         tags: ['releases'],
-        summary: "The trust file for offline verification: the log's key, witnesses and quorum, and every member signatory's release keys with the purl namespaces each may sign (public)",
+        summary: "The trust file for offline verification: the log's tlog-policy (log key, witnesses, quorum) and every member signatory's release keys with the purl namespaces each may sign (public)",
         security: [],
         response: { 200: trustFile, ...problems },
       },

@@ -123,7 +123,8 @@ export async function parseTrust(text: string): Promise<Trust> {
     throw invalid('not JSON');
   }
   if (!isObject(v) || v.type !== 'accord-trust') throw invalid('not an Accord trust file (type "accord-trust")');
-  if (v.version !== 1) throw invalid(`version ${JSON.stringify(v.version)} is not supported (this page reads version 1)`);
+  // Versions 1 and 2 differ only in how they carry the log policy, which this page does not read.
+  if (v.version !== 1 && v.version !== 2) throw invalid(`version ${JSON.stringify(v.version)} is not supported (this page reads versions 1 and 2)`);
   if (!Array.isArray(v.signatories)) throw invalid('signatories must be an array');
   const keys: TrustedKey[] = [];
   for (const [i, s] of v.signatories.entries()) {
