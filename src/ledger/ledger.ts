@@ -4,7 +4,7 @@ import { signCheckpoint } from './checkpoint.js';
 import { checkEntrySize } from './entry-bundle.js';
 import { commit } from './commitment.js';
 import { LedgerError } from './errors.js';
-import type { LogState, LogStore, StoredEntry } from './log-store.js';
+import type { LogState, LogStore, NewEntry, StoredEntry } from './log-store.js';
 import { emptyTreeHash, proveConsistency, proveInclusion } from './merkle.js';
 import type { NoteSigner } from './note-key.js';
 import { formatTlogProof } from './proof.js';
@@ -46,6 +46,9 @@ export interface LedgerOptions {
   onCheckpoint?: (state: LogState) => void;
 }
 
+/** Bytes of sequenced entries kept in memory for integration at most. */
+const RECENT_MAX_BYTES = 32 * 2 ** 20;
+
 /** Kinds name what an entry is: `registry`, `release`, `advisory`, …; lowercase, dots and dashes. */
 const KIND = /^[a-z][a-z0-9.-]{0,63}$/;
 
@@ -76,6 +79,14 @@ export class Ledger {
   private waiterPoll: NodeJS.Timeout | undefined;
   /** Hashes of complete subtrees: immutable in an append-only log, so cached (about 100 bytes each). */
   private readonly nodes = new Lru<string, Uint8Array>(500_000);
+  /**
+   * Entries this node sequenced and has not integrated yet, as consecutive runs
+   * (`start` is the index of `data[0]`), so integration need not read back what
+   * it just wrote. Holds copies made before sequencing: the bytes are the stored ones.
+   * Bounded; anything not here (another node's entries, a restart) is read from the store.
+   */
+  private recent: { start: number; data: Uint8Array[]; bytes: number }[] = [];
+  private recentBytes = 0;
   private readonly o: Required<Omit<LedgerOptions, 'log' | 'onCheckpoint' | 'feeds'>> & Pick<LedgerOptions, 'log' | 'onCheckpoint' | 'feeds'>;
 
   constructor(
@@ -172,12 +183,71 @@ export class Ledger {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.o.sequenceBatch);
       try {
-        const indexes = await this.store.sequence(batch, this.o.now().toISOString());
+        // One copy of the batch's bytes (a caller may reuse its buffer): stored, and kept for integration.
+        const slab = Buffer.concat(batch.map((p) => p.data));
+        let at = 0;
+        const entries: NewEntry[] = batch.map((p) => {
+          const data = new Uint8Array(slab.buffer, slab.byteOffset + at, p.data.length);
+          at += p.data.length;
+          return { kind: p.kind, data, key: p.key };
+        });
+        const indexes = await this.store.sequence(entries, this.o.now().toISOString());
+        this.remember(indexes, entries, slab.length);
         batch.forEach((p, i) => p.resolve(indexes[i]!));
       } catch (err) {
         batch.forEach((p) => p.reject(err));
       }
     }
+  }
+
+  /**
+   * Keeps a sequenced batch for integration. Only a batch without idempotency keys:
+   * each of its entries is then new, with consecutive indexes (a keyed entry may
+   * get an earlier entry's index instead).
+   */
+  private remember(indexes: readonly number[], entries: readonly NewEntry[], bytes: number): void {
+    const start = indexes[0];
+    if (start === undefined || entries.some((e) => e.key !== undefined)) return;
+    for (let i = 1; i < indexes.length; i++) if (indexes[i] !== start + i) return;
+    this.recent.push({ start, data: entries.map((e) => e.data), bytes });
+    this.recentBytes += bytes;
+    // Bounded: when integration lags far behind, the oldest runs are dropped and read back from the store.
+    while (this.recentBytes > RECENT_MAX_BYTES && this.recent.length > 0) this.recentBytes -= this.recent.shift()!.bytes;
+  }
+
+  /** Forgets remembered entries below `size` (integrated). */
+  private forget(size: number): void {
+    while (this.recent.length > 0) {
+      const run = this.recent[0]!;
+      if (run.start + run.data.length <= size) {
+        this.recent.shift();
+        this.recentBytes -= run.bytes;
+      } else if (run.start < size) {
+        // The run's bytes stay counted: its slab lives until the whole run is integrated.
+        run.data = run.data.slice(size - run.start);
+        run.start = size;
+        return;
+      } else return;
+    }
+  }
+
+  /** The bytes of entries `from`, `from + 1`, … (at most `limit`): remembered ones, else read from the store. */
+  private async entriesFrom(from: number, limit: number): Promise<Uint8Array[]> {
+    this.forget(from);
+    const out: Uint8Array[] = [];
+    let next = from;
+    for (const run of this.recent) {
+      if (run.start !== next || out.length >= limit) break;
+      const take = run.data.length <= limit - out.length ? run.data : run.data.slice(0, limit - out.length);
+      for (const d of take) out.push(d);
+      next += take.length;
+    }
+    if (out.length > 0) return out;
+    const entries = await this.store.readEntries(from, limit);
+    entries.forEach((e, i) => {
+      if (e.index !== from + i) throw new LedgerError('LOG_RANGE_INVALID', `entry ${from + i} is missing from the sequence`);
+    });
+    return entries.map((e) => e.data);
   }
 
   /** Waits until every queued add is sequenced. */
@@ -224,12 +294,9 @@ export class Ledger {
     }
     await this.drain();
     const state = await this.currentState();
-    const entries = await this.store.readEntries(state.size, this.o.maxIntegrationBatch);
+    const entries = await this.entriesFrom(state.size, this.o.maxIntegrationBatch);
     if (entries.length === 0) return false;
-    entries.forEach((e, i) => {
-      if (e.index !== state.size + i) throw new LedgerError('LOG_RANGE_INVALID', `entry ${state.size + i} is missing from the sequence`);
-    });
-    const update = await appendEntries(this.store, state.size, entries.map((e) => e.data));
+    const update = await appendEntries(this.store, state.size, entries);
     const checkpoint = signCheckpoint({ origin: this.origin, size: update.treeSize, rootHash: update.rootHash, extensions: [] }, [this.o.signer]);
     const next: LogState = { size: update.treeSize, rootHash: update.rootHash, checkpoint, updated_at: now.toISOString() };
     const ok = await this.store.integrate(state.size, {
@@ -241,6 +308,7 @@ export class Ledger {
       this.o.log?.warn({ size: state.size }, 'another sequencer advanced the log first');
       return false;
     }
+    this.forget(next.size);
     this.wake(next);
     this.o.onCheckpoint?.(next);
     return true;

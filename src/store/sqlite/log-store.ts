@@ -5,6 +5,9 @@ import { SqlLogStore } from '../sql/log-store.js';
 import type { DB } from '../sql/schema.js';
 import { sqliteCapabilities } from './capabilities.js';
 
+/** Rows per multi-row INSERT when sequencing (5 parameters each, far below SQLite's limit). */
+const INSERT_ROWS = 64;
+
 /**
  * The log store on SQLite: the shared Kysely implementation, with the two hot
  * paths (sequencing and reading entries) on better-sqlite3's prepared
@@ -13,6 +16,7 @@ import { sqliteCapabilities } from './capabilities.js';
  */
 export class SqliteLogStore extends SqlLogStore {
   private readonly insert: Database.Statement;
+  private readonly insertMany: Database.Statement;
   private readonly findKey: Database.Statement;
   private readonly next: Database.Statement;
   private readonly setNext: Database.Statement;
@@ -29,6 +33,7 @@ export class SqliteLogStore extends SqlLogStore {
   ) {
     super(kdb, sqliteCapabilities);
     this.insert = raw.prepare('INSERT INTO log_entries (idx, kind, data, added_at, dedupe_key) VALUES (?, ?, ?, ?, ?)');
+    this.insertMany = raw.prepare(`INSERT INTO log_entries (idx, kind, data, added_at, dedupe_key) VALUES ${Array(INSERT_ROWS).fill('(?, ?, ?, ?, ?)').join(', ')}`);
     this.findKey = raw.prepare('SELECT idx FROM log_entries WHERE dedupe_key = ?').pluck();
     this.next = raw.prepare('SELECT next_idx FROM log_sequence WHERE id = 1').pluck();
     this.setNext = raw.prepare('UPDATE log_sequence SET next_idx = ? WHERE id = 1');
@@ -46,6 +51,9 @@ export class SqliteLogStore extends SqlLogStore {
       let next = Number(this.next.get());
       const seen = new Map<string, number>();
       const out: number[] = [];
+      // Rows are inserted INSERT_ROWS at a time (one call into SQLite each); keys already
+      // taken earlier in this batch are in `seen`, so deferring the inserts changes nothing.
+      let params: unknown[] = [];
       for (const e of entries) {
         if (e.key !== undefined) {
           const known = seen.get(e.key) ?? (this.findKey.get(e.key) as number | undefined);
@@ -55,9 +63,14 @@ export class SqliteLogStore extends SqlLogStore {
           }
           seen.set(e.key, next);
         }
-        this.insert.run(next, e.kind, e.data, addedAt, e.key ?? null);
+        params.push(next, e.kind, e.data, addedAt, e.key ?? null);
+        if (params.length === INSERT_ROWS * 5) {
+          this.insertMany.run(params);
+          params = [];
+        }
         out.push(next++);
       }
+      for (let i = 0; i < params.length; i += 5) this.insert.run(params.slice(i, i + 5));
       this.setNext.run(next);
       return out;
     });
