@@ -9,7 +9,9 @@ import type { IntelObjectVersion, IntelStore } from './ports.js';
  * salted commitment to the object's canonical (RFC 8785) JSON, whose salt is
  * kept with the version and handed only to those who may read it. Each entry
  * is appended under the key `intel:<seq>`, so a replay after a crash logs it
- * once.
+ * once, and a version's entry is found by that key. The store keeps one
+ * cursor (every version up to it is logged), moved after each batch is
+ * durably sequenced; nothing is written back per version.
  */
 
 export const INTEL_ENTRY_TYPE = 'accord.intel/v1';
@@ -42,9 +44,9 @@ export function intelLedgerFeed(store: IntelStore, append: (kind: string, data: 
     for (;;) {
       const rows = await store.unlogged(after, BATCH);
       if (rows.length === 0) return;
-      const indexes = await Promise.all(rows.map((r) => append('intel', intelEntry(r), `intel:${r.seq}`)));
-      await store.setLogIndexes(rows.map((r, i) => ({ seq: r.seq, log_index: indexes[i]! })));
+      await Promise.all(rows.map((r) => append('intel', intelEntry(r), `intel:${r.seq}`)));
       after = rows[rows.length - 1]!.seq;
+      await store.markLogged(after);
       if (rows.length < BATCH) return;
     }
   };

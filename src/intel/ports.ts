@@ -86,7 +86,10 @@ export interface IntelObjectVersion {
   json: string;
   /** The commitment salt, hex; null for TLP:CLEAR (logged in the clear). */
   salt: string | null;
-  /** The ledger index once the feed has logged it. */
+  /**
+   * The ledger index once the feed has logged it; filled in by reads of a
+   * single object (`getLatest`), null in listings.
+   */
   log_index: number | null;
 }
 
@@ -221,8 +224,11 @@ export interface IntelStore {
    * sharing organisation) right even when an older version arrives after a
    * newer one. Outcomes are in input order. `writer` is who posts (for the
    * `foreign` rule); by default each row's author without sharing groups.
+   * `statusOf`, given the outcomes inside the transaction, returns the status
+   * resource to store with them: a status never reports versions stored
+   * before they are committed, and a chunk costs one commit, not two.
    */
-  insertVersions(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer): Promise<InsertOutcome[]>;
+  insertVersions(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer, statusOf?: (outcomes: readonly InsertOutcome[]) => IntelStatus): Promise<InsertOutcome[]>;
   /** A page in seq order of versions the viewer may read; `more` says whether another page exists. */
   listObjects(q: ObjectQuery): Promise<{ rows: IntelObjectVersion[]; more: boolean }>;
   /**
@@ -243,6 +249,8 @@ export interface IntelStore {
 
   // Status resources
   putStatus(s: IntelStatus): Promise<void>;
+  /** Stores a status unless one with its id is stored (a later state written meanwhile wins). */
+  putStatusIfAbsent(s: IntelStatus): Promise<void>;
   getStatus(id: string): Promise<IntelStatus | null>;
   /** Deletes statuses last updated before `before` (ISO); returns how many. */
   pruneStatuses(before: string): Promise<number>;
@@ -250,8 +258,12 @@ export interface IntelStore {
   pendingStatuses(): Promise<IntelStatus[]>;
 
   // Ledger feed
-  /** Versions not yet logged, in seq order, after `afterSeq`. */
+  /** Versions not yet logged (after the feed's cursor), in seq order, after `afterSeq`. */
   unlogged(afterSeq: number, limit: number): Promise<IntelObjectVersion[]>;
-  /** Records the log index of versions. */
-  setLogIndexes(pairs: readonly { seq: number; log_index: number }[]): Promise<void>;
+  /**
+   * Moves the feed's cursor: every version up to `seq` is in the log, each
+   * under the key `intel:<seq>` (the cursor never moves back). Seqs grow in
+   * commit order, so no version at or below it can still appear.
+   */
+  markLogged(seq: number): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { canRead, TLP_RANK } from './access.js';
 import { IntelError } from './errors.js';
 import type {
   ApiRoot,
+  InsertOutcome,
   Collection,
   CollectionGrant,
   IntelObjectVersion,
@@ -70,9 +71,20 @@ export const STATUS_RETENTION_MS = 48 * 3600_000;
 /** Entries kept in each of a stored status's successes, failures and pendings lists (the counts are always exact). */
 export const STATUS_DETAILS = 1000;
 
+/** Adds a detail to a status list, which keeps the first STATUS_DETAILS (stored lists are cut there anyway). */
+function note(list: StatusDetail[], d: StatusDetail): void {
+  if (list.length < STATUS_DETAILS) list.push(d);
+}
+
+/** A status as stored: each detail list cut to STATUS_DETAILS entries (TAXII 2.1 §4.3.1: the lists are optional; the counts stay exact). */
+function storable(s: IntelStatus): IntelStatus {
+  if (s.successes.length <= STATUS_DETAILS && s.failures.length <= STATUS_DETAILS && s.pendings.length <= STATUS_DETAILS) return s;
+  return { ...s, successes: s.successes.slice(0, STATUS_DETAILS), failures: s.failures.slice(0, STATUS_DETAILS), pendings: s.pendings.slice(0, STATUS_DETAILS) };
+}
+
 /** Completes a status with every pending object failed (`listed`: the details to show, at most STATUS_DETAILS). */
 function failPending(s: IntelStatus, listed: readonly StatusDetail[], message: string, now: string): void {
-  for (const p of listed) s.failures.push({ ...p, message });
+  for (const p of listed) note(s.failures, { ...p, message });
   s.failure_count += s.pending_count;
   s.pendings = [];
   s.pending_count = 0;
@@ -95,6 +107,8 @@ interface Job {
   collection: Collection;
   caller: Extract<IntelCaller, { kind: 'user' }>;
   objects: unknown[];
+  /** Whether the status is stored yet: it is written with the first chunk, or when a POST stops waiting for it. */
+  stored: boolean;
   done: Promise<void>;
   resolve: () => void;
 }
@@ -267,21 +281,30 @@ export class IntelService {
       pendings: pendingDetails(objects, 0),
       updated_at: now,
     };
-    await this.saveStatus(status);
-    if (objects.length === 0) return status;
+    if (objects.length === 0) {
+      await this.saveStatus(status);
+      return status;
+    }
+    // Not stored yet: the first chunk's transaction stores it with the first versions, and `settle`
+    // stores it if the caller stops waiting before that. Until then nobody knows its id.
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
-    this.queue.push({ status, collection, caller, objects, done, resolve });
+    this.queue.push({ status, collection, caller, objects, stored: false, done, resolve });
     this.queuedObjects += objects.length;
     void this.work();
     return status;
   }
 
-  /** Waits (bounded) until a submission is processed; returns its latest status. */
+  /** Waits (bounded) until a submission is processed; afterwards its status is stored, whatever its state. */
   async settle(statusId: string, timeoutMs: number): Promise<void> {
     const job = this.queue.find((j) => j.status.id === statusId);
     if (!job) return;
     await Promise.race([job.done, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    // Still queued or in progress: store the last committed state unless a chunk stored a later one meanwhile.
+    if (!job.stored) {
+      await this.deps.store.putStatusIfAbsent(storable(job.status));
+      job.stored = true;
+    }
   }
 
   /** Waits until every queued submission is processed (tests, shutdown). */
@@ -314,6 +337,7 @@ export class IntelService {
     const s = job.status;
     failPending(s, pendingDetails(job.objects, job.objects.length - s.pending_count), message, this.deps.clock.now().toISOString());
     await this.saveStatus(s);
+    job.stored = true;
   }
 
   /**
@@ -322,49 +346,61 @@ export class IntelService {
    * 200,000-object POST must not rewrite ever-growing lists after every chunk.
    */
   private saveStatus(s: IntelStatus): Promise<void> {
-    if (s.successes.length <= STATUS_DETAILS && s.failures.length <= STATUS_DETAILS && s.pendings.length <= STATUS_DETAILS) return this.deps.store.putStatus(s);
-    return this.deps.store.putStatus({ ...s, successes: s.successes.slice(0, STATUS_DETAILS), failures: s.failures.slice(0, STATUS_DETAILS), pendings: s.pendings.slice(0, STATUS_DETAILS) });
+    return this.deps.store.putStatus(storable(s));
   }
 
   private async process(job: Job): Promise<void> {
-    const s = job.status;
     const resolved = new Map<string, Recipient | null>();
     const viewer = await this.viewer(job.caller);
     for (let start = 0; start < job.objects.length; start += this.chunkSize) {
       const chunk = job.objects.slice(start, start + this.chunkSize);
       const prepared: NewIntelObjectVersion[] = [];
+      const refused: StatusDetail[] = [];
       for (const obj of chunk) {
         const p = await this.prepare(obj, job.collection, job.caller, resolved);
-        if ('failure' in p) {
-          s.failures.push(p.failure);
-          s.failure_count++;
-        } else prepared.push(p.row);
+        if ('failure' in p) refused.push(p.failure);
+        else prepared.push(p.row);
       }
-      const rows = prepared;
-      const rowIndex: StatusDetail[] = prepared.map((r) => ({ id: r.stix_id, version: r.version }));
-      const outcomes = rows.length > 0 ? await this.deps.store.insertVersions(job.collection.id, rows, viewer) : [];
-      outcomes.forEach((o, i) => {
-        const d = rowIndex[i]!;
-        if (o.kind === 'conflict') {
-          s.failures.push({ ...d, message: 'your organisation already stored a different object under this id and version; change modified to make a new version' });
-          s.failure_count++;
-        } else if (o.kind === 'foreign') {
-          // STIX 2.1 §3.6: only an object's creator versions it. Random (UUIDv4) ids only, so this reveals nothing guessable.
-          s.failures.push({ ...d, message: 'another organisation shared an object under this id, and only its creator may version it (STIX 2.1 §3.6); share yours under a new id' });
-          s.failure_count++;
-        } else {
-          s.successes.push(o.kind === 'duplicate' ? { ...d, message: 'already stored' } : d);
-          s.success_count++;
-        }
+      const end = start + chunk.length;
+      // The chunk's status is computed from the outcomes inside the insert's transaction and stored with
+      // them; the in-memory status only moves on once that has committed (a failed chunk leaves it as it was).
+      let next: IntelStatus | undefined;
+      await this.deps.store.insertVersions(job.collection.id, prepared, viewer, (outcomes) => {
+        next = this.chunkStatus(job, prepared, refused, outcomes, end);
+        return storable(next);
       });
-      s.pending_count = job.objects.length - (start + chunk.length);
-      s.pendings = pendingDetails(job.objects, start + chunk.length);
-      if (s.pending_count === 0) s.status = 'complete';
-      s.updated_at = this.deps.clock.now().toISOString();
-      await this.saveStatus(s);
+      job.status = next!;
+      job.stored = true;
       // Let requests in between chunks: a big POST never blocks the server.
       await new Promise((r) => setImmediate(r));
     }
+  }
+
+  /** A job's status after a chunk ending at `end`: refused objects, then each stored row's outcome. */
+  private chunkStatus(job: Job, rows: readonly NewIntelObjectVersion[], refused: readonly StatusDetail[], outcomes: readonly InsertOutcome[], end: number): IntelStatus {
+    const s: IntelStatus = { ...job.status, successes: [...job.status.successes], failures: [...job.status.failures] };
+    for (const f of refused) note(s.failures, f);
+    s.failure_count += refused.length;
+    outcomes.forEach((o, i) => {
+      const r = rows[i]!;
+      const d: StatusDetail = { id: r.stix_id, version: r.version };
+      if (o.kind === 'conflict') {
+        note(s.failures, { ...d, message: 'your organisation already stored a different object under this id and version; change modified to make a new version' });
+        s.failure_count++;
+      } else if (o.kind === 'foreign') {
+        // STIX 2.1 §3.6: only an object's creator versions it. Random (UUIDv4) ids only, so this reveals nothing guessable.
+        note(s.failures, { ...d, message: 'another organisation shared an object under this id, and only its creator may version it (STIX 2.1 §3.6); share yours under a new id' });
+        s.failure_count++;
+      } else {
+        note(s.successes, o.kind === 'duplicate' ? { ...d, message: 'already stored' } : d);
+        s.success_count++;
+      }
+    });
+    s.pending_count = job.objects.length - end;
+    s.pendings = pendingDetails(job.objects, end);
+    if (s.pending_count === 0) s.status = 'complete';
+    s.updated_at = this.deps.clock.now().toISOString();
+    return s;
   }
 
   /** The authors' organisations and version instants of the versions of `ids` in a collection that `viewer` may read. */

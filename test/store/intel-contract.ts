@@ -26,7 +26,7 @@ export interface IntelStoreContractOptions {
   skip?: string | false;
 }
 
-type Case = (s: IntelStore, clock: ManualClock) => Promise<void>;
+type Case = (s: IntelStore, clock: ManualClock, store: Store) => Promise<void>;
 
 /** A seq clock the test moves by hand. */
 interface ManualClock {
@@ -164,7 +164,7 @@ export function runIntelStoreContract({ name, newStore, skip = false }: IntelSto
       try {
         await store.intel.putApiRoot(makeApiRoot(1));
         await store.intel.putCollection(makeCollection(1));
-        await fn(store.intel, clock);
+        await fn(store.intel, clock, store);
       } finally {
         await store.close();
       }
@@ -614,7 +614,7 @@ export function runIntelStoreContract({ name, newStore, skip = false }: IntelSto
     });
 
     describe('ledger feed', () => {
-      it('lists unlogged versions in seq order and records their log indexes', async (s) => {
+      it('lists versions after its cursor in seq order; the cursor only moves forward', async (s, clock) => {
         const out = await s.insertVersions(
           C1,
           Array.from({ length: 7 }, (_, i) => makeVersion(i, { tlp: i % 2 ? 'RED' : 'CLEAR', salt: i % 2 ? 'cd'.repeat(32) : null })),
@@ -630,24 +630,80 @@ export function runIntelStoreContract({ name, newStore, skip = false }: IntelSto
           (await s.unlogged(seqs[2]!, 100)).map((r) => r.seq),
           seqs.slice(3),
         );
-        await s.setLogIndexes([]);
-        await s.setLogIndexes([
-          { seq: seqs[0]!, log_index: 10 },
-          { seq: seqs[2]!, log_index: 2 ** 40 },
-          { seq: seqs[1]!, log_index: 11 },
-        ]);
+        await s.markLogged(seqs[2]!);
         assert.deepEqual(
           (await s.unlogged(0, 100)).map((r) => r.seq),
           seqs.slice(3),
         );
-        const rows = (await s.listObjects({ collection_id: C1, viewer: VIEWERS.author!, limit: 10, version: all })).rows;
+        await s.markLogged(seqs[0]!);
         assert.deepEqual(
-          rows.map((r) => r.log_index),
-          [10, 11, 2 ** 40, null, null, null, null],
+          (await s.unlogged(0, 100)).map((r) => r.seq),
+          seqs.slice(3),
+          'the cursor never moves back',
         );
-        // many at once
-        await s.setLogIndexes(seqs.slice(3).map((seq, i) => ({ seq, log_index: 100 + i })));
+        await s.markLogged(seqs[6]!);
         assert.deepEqual(await s.unlogged(0, 100), []);
+        clock.now += 1_000_000;
+        const later = (await s.insertVersions(C1, [makeVersion(7)])).map(addedSeq);
+        assert.deepEqual(
+          (await s.unlogged(0, 100)).map((r) => r.seq),
+          later,
+          'versions stored later come after the cursor',
+        );
+      });
+
+      it("finds a version's ledger index by its key intel:<seq>", async (s, _clock, store) => {
+        const v = makeVersion(1);
+        const [seq] = (await s.insertVersions(C1, [v])).map(addedSeq);
+        assert.equal((await s.getLatest([C1], v.stix_id, VIEWERS.author!))!.log_index, null, 'not logged yet');
+        const [filler, index] = await store.log.sequence(
+          [
+            { kind: 'intel', data: new Uint8Array([1]), key: 'intel:1' },
+            { kind: 'intel', data: new Uint8Array([2]), key: `intel:${seq}` },
+          ],
+          at(1),
+        );
+        assert.equal(index, filler! + 1);
+        assert.equal((await s.getLatest([C1], v.stix_id, VIEWERS.author!))!.log_index, index);
+      });
+    });
+
+    describe('status stored with the versions', () => {
+      it('stores the status computed from the outcomes in the same transaction', async (s) => {
+        const base = makeStatus('st-1', { collection_id: C1 });
+        const a = makeVersion(1);
+        const out = await s.insertVersions(C1, [a, makeVersion(2), a], undefined, (outcomes) => ({ ...base, success_count: outcomes.filter((o) => o.kind !== 'conflict').length, status: 'complete', pending_count: 0, pendings: [] }));
+        assert.deepEqual(
+          out.map((o) => o.kind),
+          ['added', 'added', 'duplicate'],
+        );
+        assert.equal((await s.getStatus('st-1'))!.success_count, 3);
+        // No rows (every object refused): the status is stored all the same.
+        await s.insertVersions(C1, [], undefined, (outcomes) => ({ ...base, id: 'st-2', failure_count: 5 + outcomes.length }));
+        assert.equal((await s.getStatus('st-2'))!.failure_count, 5);
+      });
+
+      it('stores neither versions nor status when the transaction fails', async (s) => {
+        const v = makeVersion(9);
+        await assert.rejects(
+          s.insertVersions(C1, [v], undefined, () => {
+            throw new Error('boom');
+          }),
+          /boom/,
+        );
+        assert.equal(await s.getLatest([C1], v.stix_id, VIEWERS.author!), null);
+        assert.deepEqual(await s.unlogged(0, 10), []);
+        assert.deepEqual((await s.insertVersions(C1, [v])).map((o) => o.kind), ['added'], 'the seq and the version are free again');
+      });
+
+      it('putStatusIfAbsent never overwrites a stored status', async (s) => {
+        const pending = makeStatus('st-3', { collection_id: C1 });
+        const done: IntelStatus = { ...pending, status: 'complete', pending_count: 0, pendings: [], success_count: 1, successes: [{ id: 'x--1', version: 'v' }] };
+        await s.putStatusIfAbsent(pending);
+        assert.deepEqual(await s.getStatus('st-3'), pending);
+        await s.putStatus(done);
+        await s.putStatusIfAbsent(pending);
+        assert.deepEqual(await s.getStatus('st-3'), done);
       });
     });
 

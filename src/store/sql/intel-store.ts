@@ -504,8 +504,11 @@ export class SqlIntelStore implements IntelStore {
 
   // Objects
 
-  async insertVersions(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer): Promise<InsertOutcome[]> {
-    if (rows.length === 0) return [];
+  async insertVersions(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer, statusOf?: (outcomes: readonly InsertOutcome[]) => IntelStatus): Promise<InsertOutcome[]> {
+    if (rows.length === 0) {
+      if (statusOf) await this.putStatus(statusOf([]));
+      return [];
+    }
     // READ COMMITTED explicitly: each statement after the lock must see what the previous holder committed.
     return this.db
       .transaction()
@@ -553,6 +556,7 @@ export class SqlIntelStore implements IntelStore {
           await tx.updateTable('intel_objects').set({ is_first: 0 }).where('seq', 'in', plan.clearFirst.slice(i, i + INSERT_CHUNK)).execute();
         }
         if (plan.lastSeq !== null) await tx.updateTable('intel_sequence').set({ last_seq: plan.lastSeq }).where('id', '=', 1).execute();
+        if (statusOf) await upsertStatus(tx, statusOf(plan.outcomes));
         return plan.outcomes;
       });
   }
@@ -634,7 +638,7 @@ export class SqlIntelStore implements IntelStore {
       .orderBy('o.seq', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return row ? toVersion(row) : null;
+    return row ? this.withLogIndex(toVersion(row)) : null;
   }
 
   async versionsOf(collectionIds: readonly string[], stixId: string, viewer: Viewer, limit: number): Promise<IntelObjectVersion[]> {
@@ -729,11 +733,14 @@ export class SqlIntelStore implements IntelStore {
   // Status resources
 
   async putStatus(s: IntelStatus): Promise<void> {
-    const { id, ...rest } = fromStatus(s);
+    await upsertStatus(this.db, s);
+  }
+
+  async putStatusIfAbsent(s: IntelStatus): Promise<void> {
     await this.db
       .insertInto('intel_statuses')
-      .values({ id, ...rest })
-      .onConflict((oc) => oc.column('id').doUpdateSet(rest))
+      .values(fromStatus(s))
+      .onConflict((oc) => oc.column('id').doNothing())
       .execute();
   }
 
@@ -755,38 +762,27 @@ export class SqlIntelStore implements IntelStore {
   // Ledger feed
 
   async unlogged(afterSeq: number, limit: number): Promise<IntelObjectVersion[]> {
+    const cursor = (await sql<{ logged_seq: number | string }>`SELECT logged_seq FROM intel_sequence WHERE id = 1`.execute(this.db)).rows[0];
     const rows = await this.db
       .selectFrom('intel_objects as o')
       .select(OBJ)
-      .where('o.log_index', 'is', null)
-      .where('o.seq', '>', Math.floor(afterSeq))
+      .where('o.seq', '>', seqAbove(afterSeq, cursor === undefined ? 0 : Number(cursor.logged_seq)))
       .orderBy('o.seq')
       .limit(pageLimit(limit))
       .execute();
     return rows.map(toVersion);
   }
 
-  async setLogIndexes(pairs: readonly { seq: number; log_index: number }[]): Promise<void> {
-    if (pairs.length === 0) return;
-    await this.db.transaction().execute(async (tx) => {
-      for (let i = 0; i < pairs.length; i += LOOKUP_CHUNK) {
-        const chunk = pairs.slice(i, i + LOOKUP_CHUNK);
-        // One statement per chunk; the CAST gives PostgreSQL the parameters' type.
-        const cases = sql.join(
-          chunk.map((p) => sql`WHEN ${p.seq} THEN CAST(${p.log_index} AS BIGINT)`),
-          sql` `,
-        );
-        await tx
-          .updateTable('intel_objects')
-          .set({ log_index: sql<number>`CASE seq ${cases} END` })
-          .where(
-            'seq',
-            'in',
-            chunk.map((p) => p.seq),
-          )
-          .execute();
-      }
-    });
+  async markLogged(seq: number): Promise<void> {
+    const s = seqAbove(seq);
+    await sql`UPDATE intel_sequence SET logged_seq = ${s} WHERE id = 1 AND logged_seq < ${s}`.execute(this.db);
+  }
+
+  /** The log index of a version's entry, found by its key (`intel:<seq>`); older databases kept it in the row. */
+  protected async withLogIndex(v: IntelObjectVersion): Promise<IntelObjectVersion> {
+    if (v.log_index !== null) return v;
+    const e = await this.db.selectFrom('log_entries').select('idx').where('dedupe_key', '=', `intel:${v.seq}`).executeTakeFirst();
+    return e === undefined ? v : { ...v, log_index: Number(e.idx) };
   }
 
   /**
@@ -868,7 +864,16 @@ function toGroup(r: Selectable<DB['intel_groups']>, members: string[]): SharingG
   return { ...r, member_org_ids: members };
 }
 
-function fromStatus(s: IntelStatus): DB['intel_statuses'] {
+async function upsertStatus(db: Kysely<DB>, s: IntelStatus): Promise<void> {
+  const { id, ...rest } = fromStatus(s);
+  await db
+    .insertInto('intel_statuses')
+    .values({ id, ...rest })
+    .onConflict((oc) => oc.column('id').doUpdateSet(rest))
+    .execute();
+}
+
+export function fromStatus(s: IntelStatus): DB['intel_statuses'] {
   return {
     id: s.id,
     api_root: s.api_root,

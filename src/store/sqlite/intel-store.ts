@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { TLP_RANK, viewerPrincipals } from '../../intel/access.js';
-import type { InsertOutcome, IntelObjectVersion, NewIntelObjectVersion, ObjectQuery, VersionMatch, Viewer } from '../../intel/ports.js';
+import type { InsertOutcome, IntelObjectVersion, IntelStatus, NewIntelObjectVersion, ObjectQuery, VersionMatch, Viewer } from '../../intel/ports.js';
 import {
   SqlIntelStore,
   VERSION_COLUMNS,
   firstSeqOf,
+  fromStatus,
   planInsert,
   storedState,
   type StoredVersion,
@@ -64,6 +65,24 @@ function pushObject(values: unknown[], o: DB['intel_objects']): unknown[] {
   return values;
 }
 
+/** The columns of a status resource, in the order upsertStatus binds them. */
+const STATUS_COLUMNS = [
+  'id',
+  'api_root',
+  'collection_id',
+  'status',
+  'request_timestamp',
+  'user_id',
+  'total_count',
+  'success_count',
+  'failure_count',
+  'pending_count',
+  'successes',
+  'failures',
+  'pendings',
+  'updated_at',
+] as const satisfies readonly (keyof DB['intel_statuses'])[];
+
 const R = TLP_RANK;
 const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
@@ -117,10 +136,11 @@ export class SqliteIntelStore extends SqlIntelStore {
   private readonly insertTerms: Database.Statement;
   private readonly clearLatest: Database.Statement;
   private readonly clearFirst: Database.Statement;
-  private readonly setLogIndex: Database.Statement;
+  private readonly upsertStatus: Database.Statement;
   private readonly pages = new Map<string, Database.Statement>();
-  private readonly insertTx: Database.Transaction<(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer) => InsertOutcome[]>;
-  private readonly setLogIndexesTx: Database.Transaction<(pairs: readonly { seq: number; log_index: number }[]) => void>;
+  private readonly insertTx: Database.Transaction<
+    (collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer, statusOf?: (outcomes: readonly InsertOutcome[]) => IntelStatus) => InsertOutcome[]
+  >;
 
   constructor(
     private readonly kdb: Kysely<DB>,
@@ -142,17 +162,26 @@ export class SqliteIntelStore extends SqlIntelStore {
     this.insertTerms = raw.prepare(pairSql('intel_terms', 'term, seq', PAIRS_PER_STATEMENT));
     this.clearLatest = raw.prepare('UPDATE intel_objects SET is_latest = 0 WHERE seq = ?');
     this.clearFirst = raw.prepare('UPDATE intel_objects SET is_first = 0 WHERE seq = ?');
-    this.setLogIndex = raw.prepare('UPDATE intel_objects SET log_index = ? WHERE seq = ?');
-    this.insertTx = raw.transaction((collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer) => this.insertBatch(collectionId, rows, writer));
-    this.setLogIndexesTx = raw.transaction((pairs: readonly { seq: number; log_index: number }[]) => {
-      for (const p of pairs) this.setLogIndex.run(p.log_index, p.seq);
+    this.upsertStatus = raw.prepare(
+      `INSERT INTO intel_statuses (${STATUS_COLUMNS.join(', ')}) VALUES (${list(STATUS_COLUMNS.length)})` +
+        ` ON CONFLICT (id) DO UPDATE SET ${STATUS_COLUMNS.filter((c) => c !== 'id')
+          .map((c) => `${c} = excluded.${c}`)
+          .join(', ')}`,
+    );
+    this.insertTx = raw.transaction((collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer, statusOf?: (outcomes: readonly InsertOutcome[]) => IntelStatus) => {
+      const outcomes = rows.length === 0 ? [] : this.insertBatch(collectionId, rows, writer);
+      if (statusOf) {
+        const row = fromStatus(statusOf(outcomes));
+        this.upsertStatus.run(STATUS_COLUMNS.map((c) => row[c]));
+      }
+      return outcomes;
     });
   }
 
-  override async insertVersions(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer): Promise<InsertOutcome[]> {
-    if (rows.length === 0) return [];
+  override async insertVersions(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer, statusOf?: (outcomes: readonly InsertOutcome[]) => IntelStatus): Promise<InsertOutcome[]> {
+    if (rows.length === 0 && !statusOf) return [];
     // IMMEDIATE: take the write lock first, so another process's writer makes this wait (busy_timeout), not fail.
-    return this.kdb.connection().execute(async () => this.insertTx.immediate(collectionId, rows, writer));
+    return this.kdb.connection().execute(async () => this.insertTx.immediate(collectionId, rows, writer, statusOf));
   }
 
   /** insertVersions' transaction: look up what the batch may touch, plan, write. */
@@ -210,11 +239,6 @@ export class SqliteIntelStore extends SqlIntelStore {
     const rows = await this.kdb.connection().execute(async () => statement.all(...params) as VersionRow[]);
     const more = rows.length > limit;
     return { rows: (more ? rows.slice(0, limit) : rows).map(toVersion), more };
-  }
-
-  override async setLogIndexes(pairs: readonly { seq: number; log_index: number }[]): Promise<void> {
-    if (pairs.length === 0) return;
-    await this.kdb.connection().execute(async () => this.setLogIndexesTx.immediate(pairs));
   }
 
   /** Inserts flattened two-column rows, PAIRS_PER_STATEMENT at a time. */
