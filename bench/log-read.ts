@@ -6,6 +6,7 @@
  *   npm run build:server && node --import tsx bench/log-read.ts [N] [seconds]
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ import { tilePath, entryBundlePath } from '../src/ledger/tile-path.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const SECONDS = Number(process.argv[3] ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const PIPELINE = Number(process.env.BENCH_PIPELINE ?? 4);
 const dir = mkdtempSync(join(tmpdir(), 'accord-bench-read-'));
 const data = join(dir, 'data');
 const init = spawnSync(process.execPath, ['dist/cli.js', 'init', '--data', data], { encoding: 'utf8' });
@@ -49,7 +52,7 @@ times.sort((a, b) => a - b);
 await store.close();
 
 // Tile reads over HTTP from a separate server process.
-const server = spawn(process.execPath, ['dist/cli.js', 'serve', '--data', data, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ACCORD_LOG_LEVEL: 'warn' } });
+const server = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/cli.js', 'serve', '--data', data, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ACCORD_LOG_LEVEL: 'warn' } });
 const url = await new Promise<string>((resolve, reject) => {
   server.stderr.on('data', (b: Buffer) => {
     const m = /serving (http:\/\/\S+)/.exec(b.toString());
@@ -61,23 +64,72 @@ const fullTiles = Math.floor(state.size / 256);
 const paths_ = Array.from({ length: 2000 }, (_, k) =>
   k % 2 === 0 ? `/log/${tilePath({ level: 0, index: Math.floor(Math.random() * fullTiles), width: 256 })}` : `/log/${entryBundlePath({ index: Math.floor(Math.random() * fullTiles), width: 256 })}`,
 );
-let reads = 0;
-let bytes = 0;
-const deadline = performance.now() + SECONDS * 1000;
-await Promise.all(
-  Array.from({ length: 32 }, async (_, w) => {
-    let k = w;
-    while (performance.now() < deadline) {
-      const res = await fetch(url + paths_[k++ % paths_.length]!);
-      if (res.status !== 200) throw new Error(`${res.status}`);
-      bytes += (await res.arrayBuffer()).byteLength;
-      reads++;
-    }
-  }),
-);
+// The client must cost less than the server: raw HTTP/1.1 over keep-alive sockets, each with up to
+// PIPELINE requests in flight, parsing only the status line and Content-Length of each answer.
+const { reads, bytes, seconds } = await readFor(url, paths_, SECONDS, CONNECTIONS, PIPELINE);
 server.kill('SIGTERM');
+await new Promise((r) => server.once('exit', r));
 rmSync(dir, { recursive: true, force: true });
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 console.log(`log size ${fmt(state.size)} (filled in ${fillS.toFixed(1)} s: ${fmt(state.size / fillS)} entries/s)`);
 console.log(`inclusion proof (domain API, SQLite tiles): p50 ${times[2500]!.toFixed(3)} ms, p99 ${times[4950]!.toFixed(3)} ms`);
-console.log(`tile + bundle reads over HTTP (32 clients, ${SECONDS} s, same 2-core machine): ${fmt(reads / SECONDS)} reads/s, ${fmt(bytes / SECONDS / 2 ** 20)} MiB/s`);
+console.log(`tile + bundle reads over HTTP (${CONNECTIONS} keep-alive connections × ${PIPELINE} pipelined, gzip, ${seconds.toFixed(1)} s, same machine): ${fmt(reads / seconds)} reads/s, ${fmt(bytes / seconds / 2 ** 20)} MiB/s`);
+
+/** Reads `paths` round-robin over `connections` sockets for `seconds`; every answer must be a 200. */
+async function readFor(base: string, paths: string[], seconds: number, connections: number, pipeline: number): Promise<{ reads: number; bytes: number; seconds: number }> {
+  const { hostname, port } = new URL(base);
+  let reads = 0;
+  let bytes = 0;
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, (_, w) =>
+      new Promise<void>((resolve, reject) => {
+        const socket = connect({ host: hostname, port: Number(port), noDelay: true });
+        let k = w * 61;
+        let inFlight = 0;
+        let buf: Buffer = Buffer.alloc(0);
+        let body = -1; // bytes of the current body still to skip; -1 while reading a head
+        const send = () => {
+          let out = '';
+          while (inFlight < pipeline && performance.now() < deadline) {
+            out += `GET ${paths[k++ % paths.length]!} HTTP/1.1\r\nHost: ${hostname}\r\nAccept-Encoding: gzip\r\n\r\n`;
+            inFlight++;
+          }
+          if (out) socket.write(out);
+          else if (inFlight === 0) {
+            socket.end();
+            resolve();
+          }
+        };
+        socket.on('connect', send);
+        socket.on('error', reject);
+        socket.on('data', (chunk: Buffer) => {
+          buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+          for (;;) {
+            if (body >= 0) {
+              const take = Math.min(body, buf.length);
+              body -= take;
+              bytes += take;
+              buf = buf.subarray(take);
+              if (body > 0) return;
+              body = -1;
+              inFlight--;
+              reads++;
+              send();
+            }
+            const end = buf.indexOf('\r\n\r\n');
+            if (end < 0) return;
+            const head = buf.subarray(0, end).toString('latin1');
+            if (!head.startsWith('HTTP/1.1 200')) return reject(new Error(head.split('\r\n')[0]));
+            const m = /\r\ncontent-length: *(\d+)/i.exec(head);
+            if (!m) return reject(new Error('no content-length'));
+            body = Number(m[1]);
+            buf = buf.subarray(end + 4);
+          }
+        });
+      }),
+    ),
+  );
+  return { reads, bytes, seconds: (performance.now() - start) / 1000 };
+}

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import { openCheckpoint } from '../../src/ledger/checkpoint.js';
 import { decodeEntryBundle } from '../../src/ledger/entry-bundle.js';
 import { hashLeaf, verifyConsistency, verifyInclusion } from '../../src/ledger/merkle.js';
@@ -88,6 +89,51 @@ describe('transparency log read API', () => {
     assert.deepEqual(narrow.rawPayload, tile.rawPayload.subarray(0, 96));
     const plain = await h.call('GET', '/log/tile/entries/000.p/3');
     assert.equal(decodeEntryBundle(plain.rawPayload, 3).length, 3);
+  });
+
+  it('answers tiles and bundles kept in memory with the same bytes and headers as the route, and 304 on a matching ETag', async () => {
+    const cp = await checkpoint();
+    const w = cp.size % 256;
+    const address = await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const get = (path: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        httpGet(address + path, { headers, agent: false }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+        }).on('error', reject);
+      });
+    const comparable = (x: IncomingHttpHeaders) => Object.fromEntries(Object.entries(x).filter(([k]) => !['date', 'connection', 'keep-alive'].includes(k)));
+    for (const [path, headers] of [
+      [`/log/tile/0/${encodeTileIndex(0)}.p/${w}`, {}],
+      [`/log/tile/entries/000.p/${w}`, { 'accept-encoding': 'gzip' }],
+      [`/log/tile/entries/000.p/${w}`, {}],
+    ] as const) {
+      const first = await get(path, headers); // through Fastify: fills the cache
+      const second = await get(path, headers); // from memory
+      assert.equal(first.status, 200, path);
+      assert.equal(second.status, 200, path);
+      assert.deepEqual(second.body, first.body, path);
+      assert.deepEqual(comparable(second.headers), comparable(first.headers), path);
+      assert.equal(second.headers['x-content-type-options'], 'nosniff');
+      assert.equal(second.headers['cache-control'], 'public, max-age=31536000, immutable');
+      assert.match(String(second.headers.etag), /^"[\w-]+"$/);
+      const fromInject = await h.call('GET', path, { headers: { ...headers } });
+      assert.deepEqual(fromInject.rawPayload, first.body, path);
+      const notModified = await get(path, { ...headers, 'if-none-match': String(second.headers.etag) });
+      assert.equal(notModified.status, 304, path);
+      assert.equal(notModified.body.length, 0);
+      assert.equal(notModified.headers.etag, second.headers.etag);
+    }
+    // The gzip and plain forms of a bundle are different representations: different ETags.
+    const gz = await get(`/log/tile/entries/000.p/${w}`, { 'accept-encoding': 'gzip' });
+    const plain = await get(`/log/tile/entries/000.p/${w}`);
+    assert.notEqual(gz.headers.etag, plain.headers.etag);
+    assert.deepEqual(gunzipSync(gz.body), plain.body);
+    // Credentials go through the app's authentication as before, cached or not.
+    assert.equal((await get(`/log/tile/entries/000.p/${w}`, { authorization: 'Bearer nope' })).status, 401);
+    // Paths that do not exist are still problems.
+    assert.equal((await get('/log/tile/0/001')).status, 404);
   });
 
   it('answers bad paths and ranges with problems, not 500s', async () => {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../../context.js';
@@ -8,7 +10,6 @@ import { decodeEntryBundle, encodeEntryBundle } from '../../ledger/entry-bundle.
 import { ref } from '../schemas.js';
 import { hashLeaf } from '../../ledger/merkle.js';
 import { formatPolicy } from '../../ledger/policy.js';
-import { Lru } from '../../ledger/lru.js';
 
 const problems = { '4xx': ref('Problem') };
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -18,9 +19,145 @@ function b64(hashes: Uint8Array[]): string[] {
   return hashes.map((h) => Buffer.from(h).toString('base64'));
 }
 
+/** A tile or entry bundle as served: its bytes never change once it exists (full or partial, by path). */
+interface Served {
+  readonly body: Buffer;
+  readonly etag: string;
+  readonly bundle: boolean;
+  /** Bundles only: the gzip form, made on the first request that accepts it. */
+  gzip?: Buffer;
+  gzipEtag?: string;
+}
+
+/** Bytes of tiles and bundles kept in memory at most; a larger item is not kept. */
+const CACHE_BYTES = 64 * 2 ** 20;
+const CACHE_ITEM_MAX = 2 * 2 ** 20;
+
+/** Tiles and bundles by request path, least recently used dropped first, bounded in bytes. */
+class ServedCache {
+  private readonly map = new Map<string, Served>();
+  private bytes = 0;
+
+  get(path: string): Served | undefined {
+    const v = this.map.get(path);
+    if (v !== undefined) {
+      this.map.delete(path);
+      this.map.set(path, v);
+    }
+    return v;
+  }
+
+  set(path: string, v: Served): void {
+    if (v.body.length > CACHE_ITEM_MAX) return;
+    const old = this.map.get(path);
+    if (old !== undefined) this.bytes -= size(old);
+    this.map.delete(path);
+    this.map.set(path, v);
+    this.bytes += size(v);
+    for (const [k, x] of this.map) {
+      if (this.bytes <= CACHE_BYTES) break;
+      this.map.delete(k);
+      this.bytes -= size(x);
+    }
+  }
+
+  /** Adds the gzip form to a kept bundle (it counts towards the bound). */
+  gzipped(v: Served): { body: Buffer; etag: string } {
+    if (v.gzip === undefined || v.gzipEtag === undefined) {
+      const gz = gzipSync(v.body);
+      v.gzip = gz;
+      v.gzipEtag = `"${v.etag.slice(1, -1)}-gz"`;
+      this.bytes += gz.length;
+    }
+    return { body: v.gzip, etag: v.gzipEtag };
+  }
+}
+
+function size(v: Served): number {
+  return v.body.length + (v.gzip?.length ?? 0) + 200;
+}
+
+function served(body: Buffer, bundle: boolean): Served {
+  return { body, bundle, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
+}
+
+const acceptsGzip = (req: IncomingMessage | FastifyRequest) => /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  return ifNoneMatch.split(',').some((t) => {
+    const x = t.trim();
+    return x === '*' || x === etag || x === `W/${etag}`;
+  });
+}
+
+/** Status, headers and body of a served tile or bundle (the same on the fast path and through Fastify). */
+function answer(v: Served, gzip: boolean, ifNoneMatch: string | undefined, cache: ServedCache): { status: number; headers: OutgoingHttpHeaders; body?: Buffer } {
+  const headers: OutgoingHttpHeaders = { 'content-type': 'application/octet-stream', 'cache-control': IMMUTABLE };
+  let { body, etag } = v;
+  if (v.bundle) {
+    headers.vary = 'Accept-Encoding';
+    if (gzip) {
+      ({ body, etag } = cache.gzipped(v));
+      headers['content-encoding'] = 'gzip';
+    }
+  }
+  headers.etag = etag;
+  if (matches(ifNoneMatch, etag)) return { status: 304, headers };
+  return { status: 200, headers, body };
+}
+
 /** The C2SP tlog-tiles read API at /log/ and the proof endpoints under /api/v1/log/. */
 export function registerLogRoutes(app: FastifyInstance, ctx: Context): void {
-  const gzippedBundles = new Lru<number, Buffer>(4096);
+  const cache = new ServedCache();
+  // Security headers every answer carries (helmet's), as the route answered them: the fast path sends the same.
+  let securityHeaders: OutgoingHttpHeaders | undefined;
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+
+  /**
+   * Tiles and bundles already in memory are answered before Fastify routes the
+   * request: a Fastify request (helmet, hooks, logging) costs several times the
+   * copy of the bytes. Only a plain anonymous GET of a path the route served
+   * before; anything else (HEAD, a query, credentials, errors, a miss) goes
+   * through Fastify, which fills the cache.
+   */
+  const fastPath = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const url = req.url;
+    if (closing || securityHeaders === undefined || req.method !== 'GET' || url === undefined || !url.startsWith('/log/tile/') || req.headers.authorization !== undefined) return false;
+    const v = cache.get(url);
+    if (v === undefined || (v.bundle && acceptsGzip(req) && v.gzip === undefined)) return false;
+    const a = answer(v, acceptsGzip(req), req.headers['if-none-match'], cache);
+    if (a.body !== undefined) a.headers['content-length'] = a.body.length;
+    res.writeHead(a.status, { ...securityHeaders, ...a.headers });
+    res.end(a.body);
+    return true;
+  };
+  // Fastify listens on app.server through one 'request' listener: put the fast path in front of it.
+  const listeners = app.server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  if (listeners.length === 1) {
+    const fastify = listeners[0]!;
+    app.server.removeListener('request', fastify);
+    app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (!fastPath(req, res)) fastify(req, res);
+    });
+  }
+
+  const send = (req: FastifyRequest, reply: FastifyReply, v: Served) => {
+    if (req.query === undefined || Object.keys(req.query as object).length === 0) {
+      cache.set(req.url, v);
+      const headers = reply.raw.getHeaders();
+      if (securityHeaders === undefined && headers['x-content-type-options'] === 'nosniff') {
+        // Only what helmet set for every request: nothing about this answer's content.
+        securityHeaders = Object.fromEntries(Object.entries(headers).filter(([k]) => !/^(content-|etag$|vary$|cache-control$|set-cookie$|x-ratelimit)/.test(k)));
+      }
+    }
+    const a = answer(v, acceptsGzip(req), req.headers['if-none-match'], cache);
+    reply.code(a.status).headers(a.headers);
+    return a.body === undefined ? reply.send() : reply.send(a.body);
+  };
   app.get(
     '/log/checkpoint',
     { schema: { tags: ['log'], summary: 'The latest signed checkpoint (C2SP tlog-checkpoint), with any witness cosignatures', security: [] } },
@@ -58,18 +195,17 @@ export function registerLogRoutes(app: FastifyInstance, ctx: Context): void {
       } catch {
         return notFound(req, reply);
       }
+      const known = req.url.includes('?') ? undefined : cache.get(req.url);
+      if (known) return send(req, reply, known);
       if (parsed.kind === 'tile') {
         const t = parsed.tile;
         // Tiles are written with the checkpoint that covers them, so a stored tile with at least
         // `width` hashes is a tile of the published tree; a prefix is the older partial tile.
         const data = await ctx.store.log.readTile(t.level, t.index);
         if (!data || data.length < t.width * 32) return notFound(req, reply);
-        return reply.type('application/octet-stream').header('Cache-Control', IMMUTABLE).send(Buffer.from(data.subarray(0, t.width * 32)));
+        return send(req, reply, served(Buffer.from(data.subarray(0, t.width * 32)), false));
       }
       const b = parsed.bundle;
-      const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-      const cached = b.width === TILE_WIDTH && gzip ? gzippedBundles.get(b.index) : undefined;
-      if (cached) return reply.type('application/octet-stream').header('Cache-Control', IMMUTABLE).header('Vary', 'Accept-Encoding').header('Content-Encoding', 'gzip').send(cached);
       // Partial bundles are built from sequenced entries, some maybe not yet in a checkpoint: check the size.
       if (b.width < TILE_WIDTH && b.width > entryBundleWidthAt(b.index, (await ctx.ledger.currentState()).size)) return notFound(req, reply);
       let data: Uint8Array | undefined;
@@ -84,14 +220,7 @@ export function registerLogRoutes(app: FastifyInstance, ctx: Context): void {
         const entries = decodeEntryBundle(data);
         if (entries.length > b.width) data = encodeEntryBundle(entries.slice(0, b.width));
       }
-      reply.type('application/octet-stream').header('Cache-Control', IMMUTABLE).header('Vary', 'Accept-Encoding');
-      if (gzip) {
-        const z = gzipSync(data);
-        // Full bundles never change: keep their compressed form, as a CDN would.
-        if (b.width === TILE_WIDTH) gzippedBundles.set(b.index, z);
-        return reply.header('Content-Encoding', 'gzip').send(z);
-      }
-      return reply.send(Buffer.from(data));
+      return send(req, reply, served(Buffer.from(data), true));
     },
   );
 
