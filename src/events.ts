@@ -49,8 +49,8 @@ export class Events {
   orgStatusChanged(tx: RegistryStore, actor: Principal, orgId: string, from: string, to: string, reason: string) {
     return this.record(tx, actor, 'org.status_changed', { type: 'org', id: orgId }, { from, to }, reason);
   }
-  keyAdded(tx: RegistryStore, actor: Principal, orgId: string, keyId: string, fingerprint: string) {
-    return this.record(tx, actor, 'key.added', { type: 'signing_key', id: keyId }, { org_id: orgId, key_id: fingerprint });
+  keyAdded(tx: RegistryStore, actor: Principal, orgId: string, keyId: string, fingerprint: string, purlNamespaces: readonly string[]) {
+    return this.record(tx, actor, 'key.added', { type: 'signing_key', id: keyId }, { org_id: orgId, key_id: fingerprint, purl_namespaces: [...purlNamespaces] });
   }
   keyRevoked(tx: RegistryStore, actor: Principal, orgId: string, keyId: string, reason: string | null) {
     return this.record(tx, actor, 'key.revoked', { type: 'signing_key', id: keyId }, { org_id: orgId }, reason);

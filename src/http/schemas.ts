@@ -68,6 +68,7 @@ export const keySchema = {
     key_id: { type: 'string' },
     created_at: ts,
     revoked_at: nts,
+    purl_namespaces: { type: ['array', 'null'], items: { type: 'string' }, description: 'purl namespace patterns the key may sign; null: the default pkg:*/<slug>' },
   },
 } as const;
 

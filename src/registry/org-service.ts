@@ -4,6 +4,7 @@ import { iso } from './clock.js';
 import type { RegistryDeps } from './deps.js';
 import { RegistryError } from './errors.js';
 import { Checker } from './validate.js';
+import { defaultNamespacesForSlug, parsePurlScope, scopesOverlap, type PurlScope } from '../release/purl.js';
 import type { Org, OrgProfile, OrgStatus, Page, Pledge, Principal, SigningKey } from './types.js';
 
 export interface OrgCreateInput extends Partial<Omit<OrgProfile, 'name'>> {
@@ -174,13 +175,41 @@ export class OrgService {
     });
   }
 
-  /** Registers a release-signing public key (SPKI PEM, Ed25519 or ECDSA P-256). */
-  async addKey(actor: Principal, slug: string, input: { name: string; public_key: string }): Promise<SigningKey> {
+  /**
+   * Registers a release-signing public key (SPKI PEM, Ed25519 or ECDSA P-256)
+   * with the purl namespaces it may sign (docs/releases.md). Without
+   * namespaces the key gets the organisation's default, `pkg:*\/<slug>`.
+   * An org-admin may only narrow that default; anything else (an npm scope, a
+   * Maven group, a PyPI package) is vouched for by the secretariat, who checks
+   * ownership out of band. No two signatories' unrevoked keys may overlap.
+   * Namespaces are fixed with the key: to change them, register a new key and
+   * revoke the old one, so every grant is a logged registry decision.
+   */
+  async addKey(actor: Principal, slug: string, input: { name: string; public_key: string; purl_namespaces?: readonly string[] | null }): Promise<SigningKey> {
     const org = await this.getBySlug(slug);
     requireManageOrg(actor, org.id);
     const c = new Checker();
     c.text('/name', input.name, 200);
     c.done();
+    const namespaces = input.purl_namespaces === undefined || input.purl_namespaces === null ? null : checkNamespaces(input.purl_namespaces);
+    if (namespaces !== null && !isAdmin(actor)) {
+      const own = parsePurlScope(defaultNamespacesForSlug(org.slug)[0]!);
+      const outside = namespaces.find((n) => !scopeWithin(parsePurlScope(n), own));
+      if (outside !== undefined) {
+        throw new RegistryError('FORBIDDEN', `Only the secretariat may grant ${outside}: an organisation's admins may narrow its default namespace ${defaultNamespacesForSlug(org.slug)[0]!} only.`);
+      }
+    }
+    const mine = (namespaces ?? defaultNamespacesForSlug(org.slug)).map(parsePurlScope);
+    for (const other of await this.deps.store.listActiveKeyScopes()) {
+      if (other.org_id === org.id) continue;
+      const theirs = other.purl_namespaces ?? defaultNamespacesForSlug(other.slug);
+      for (const t of theirs) {
+        const hit = mine.findIndex((m) => scopesOverlap(m, parsePurlScope(t)));
+        if (hit >= 0) {
+          throw new RegistryError('KEY_NAMESPACE_TAKEN', `${(namespaces ?? defaultNamespacesForSlug(org.slug))[hit]!} overlaps ${t}, which a key of ${other.slug} may sign.`);
+        }
+      }
+    }
     const parsed = parsePublicKey(input.public_key);
     const key: SigningKey = {
       id: randomUUID(),
@@ -191,10 +220,11 @@ export class OrgService {
       key_id: parsed.keyId,
       created_at: iso(this.deps.clock.now()),
       revoked_at: null,
+      purl_namespaces: namespaces,
     };
     await this.deps.store.transaction(async (tx) => {
       await tx.insertKey(key);
-      await this.deps.events.keyAdded(tx, actor, org.id, key.id, key.key_id);
+      await this.deps.events.keyAdded(tx, actor, org.id, key.id, key.key_id, namespaces ?? defaultNamespacesForSlug(org.slug));
     });
     return key;
   }
@@ -292,6 +322,39 @@ export class OrgService {
   isAdmin(actor: Principal): boolean {
     return isAdmin(actor);
   }
+}
+
+/** Most namespace patterns one key may hold. */
+export const MAX_KEY_NAMESPACES = 32;
+
+/** Checks namespace patterns (`parsePurlScope`): 1 to 32 distinct, well-formed, never "any purl" (`pkg:*\/*`). */
+function checkNamespaces(list: readonly string[]): string[] {
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_KEY_NAMESPACES) {
+    throw new RegistryError('KEY_INVALID', `purl_namespaces must list 1 to ${MAX_KEY_NAMESPACES} namespace patterns.`);
+  }
+  const out: string[] = [];
+  for (const [i, n] of list.entries()) {
+    let scope;
+    try {
+      scope = parsePurlScope(n);
+    } catch (err) {
+      throw new RegistryError('KEY_INVALID', `purl_namespaces[${i}]: ${(err as Error).message}.`, { cause: err });
+    }
+    if (scope.type === '*' && scope.namespace === '*') throw new RegistryError('KEY_INVALID', `purl_namespaces[${i}]: pkg:*/* would let the key sign any package.`);
+    if (out.includes(n)) throw new RegistryError('KEY_INVALID', `purl_namespaces[${i}]: ${n} is listed twice.`);
+    out.push(n);
+  }
+  return out;
+}
+
+/** Whether every purl within `inner` is within `outer`. */
+function scopeWithin(inner: PurlScope, outer: PurlScope): boolean {
+  if (outer.type !== '*' && inner.type !== outer.type) return false;
+  if (outer.namespace === '*') return true;
+  if (inner.namespace === '*') return false;
+  // A typed inner pattern may name a package (its last segment); a wildcard outer pattern covers namespaces only.
+  const innerNs = inner.type === '*' ? inner.namespace : inner.namespace.slice(0, -1);
+  return outer.namespace.length <= innerNs.length && outer.namespace.every((s, i) => s === inner.namespace[i]);
 }
 
 /** Parses a PEM public key; accepts Ed25519 and ECDSA P-256 only (what release signing uses). */

@@ -57,6 +57,8 @@ export interface RegistryStore {
   insertKey(key: SigningKey): Promise<void>;
   getKey(id: string): Promise<SigningKey | undefined>;
   listKeys(orgId: string): Promise<SigningKey[]>;
+  /** Every unrevoked key with its organisation's slug: whose namespaces a new key must not overlap. */
+  listActiveKeyScopes(): Promise<{ org_id: string; slug: string; purl_namespaces: string[] | null }[]>;
   updateKey(id: string, patch: Partial<Pick<SigningKey, 'revoked_at'>>): Promise<void>;
 
   insertPledge(p: Pledge): Promise<void>;

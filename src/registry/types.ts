@@ -84,6 +84,12 @@ export interface SigningKey {
   key_id: string;
   created_at: string;
   revoked_at: string | null;
+  /**
+   * The purl namespace patterns (docs/releases.md) releases signed with this
+   * key may name, fixed at registration; null means the organisation's
+   * default, `pkg:*\/<slug>`.
+   */
+  purl_namespaces: string[] | null;
 }
 
 export interface Pledge {

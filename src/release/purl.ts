@@ -143,10 +143,16 @@ export function parseReleasePurl(text: string): Purl {
 }
 
 /**
- * A namespace a key may sign releases under: `pkg:<type>/<namespace…>` where
- * type may be `*` (any type) and the namespace may be `*` (any namespace, so
- * `pkg:*\/*` is any purl). A purl lies within it when its type matches and its
- * namespace segments begin with the pattern's.
+ * A namespace a key may sign releases under: `pkg:<type>/<segment…>` where
+ * type may be `*` (any type) and everything after the type may be `*` (any
+ * purl of that type, so `pkg:*\/*` is any purl). A purl lies within it when its type matches and
+ * its namespace-and-name segments begin with the pattern's: `pkg:npm/@acme`
+ * covers every package of the npm scope `@acme`, `pkg:maven/com.acme` every
+ * artifact of that group, and `pkg:pypi/acme-sdk` the one PyPI package
+ * `acme-sdk` (PyPI, crates and gems have no namespaces, so a package is
+ * named whole). With type `*` the segments are namespace segments only
+ * (`pkg:*\/acme` never covers a package named `acme`). Segments are compared
+ * whole, never as string prefixes.
  */
 export interface PurlScope {
   readonly type: string;
@@ -162,7 +168,8 @@ export function parsePurlScope(text: string): PurlScope {
   const slash = body.indexOf('/');
   const type = slash < 0 ? '' : body.slice(0, slash);
   const rest = slash < 0 ? '' : body.slice(slash + 1);
-  if ((type !== '*' && !TYPE.test(type)) || rest === '' || /[@?#]/.test(rest)) {
+  // An "@" may open a segment (an npm scope, `pkg:npm/@acme`), never follow one (a version).
+  if ((type !== '*' && !TYPE.test(type)) || rest === '' || /[?#]|[^/]@/.test(rest)) {
     throw new ReleaseError('RELEASE_PURL_INVALID', `namespace pattern ${JSON.stringify(text)} must look like pkg:<type|*>/<namespace|*>`);
   }
   if (rest === '*') return { type, namespace: '*' };
@@ -172,12 +179,34 @@ export function parsePurlScope(text: string): PurlScope {
   return { type, namespace: type === '*' ? decoded : normaliseSegments(type, decoded) };
 }
 
-/** Whether `purl` lies within `scope`. */
+/** Whether `purl` lies within `scope` (see `PurlScope`). */
 export function scopeCovers(scope: PurlScope, purl: Purl): boolean {
   if (scope.type !== '*' && scope.type !== purl.type) return false;
   if (scope.namespace === '*') return true;
-  if (purl.namespace.length < scope.namespace.length) return false;
-  return scope.namespace.every((s, i) => purl.namespace[i] === s);
+  const ns = purl.namespace;
+  // Only a typed pattern reaches the name: `pkg:*\/acme` is the namespace acme in every ecosystem, never a package called acme.
+  if (scope.namespace.length > ns.length + (scope.type === '*' ? 0 : 1)) return false;
+  return scope.namespace.every((s, i) => (i < ns.length ? ns[i] === s : normaliseName(scope.type, s) === purl.name));
+}
+
+/**
+ * Whether some purl could lie within both scopes: their types agree (or one
+ * is `*`) and one's segments begin with the other's. Two signatories holding
+ * overlapping namespaces could both vouch for one package, so the registry
+ * refuses that.
+ */
+export function scopesOverlap(a: PurlScope, b: PurlScope): boolean {
+  if (a.type !== '*' && b.type !== '*' && a.type !== b.type) return false;
+  if (a.namespace === '*' || b.namespace === '*') return true;
+  const n = Math.min(a.namespace.length, b.namespace.length);
+  // Case rules differ by type; with a wildcard type, compare case-insensitively to err on the side of "overlaps".
+  const fold = a.type === '*' || b.type === '*' || a.type !== b.type;
+  for (let i = 0; i < n; i++) {
+    const x = a.namespace[i]!;
+    const y = b.namespace[i]!;
+    if (fold ? x.toLowerCase() !== y.toLowerCase() : x !== y) return false;
+  }
+  return true;
 }
 
 /**

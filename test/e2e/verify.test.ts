@@ -391,7 +391,7 @@ describe('DSSE release signatures (web/src/verify/dsse.ts, trust.ts)', () => {
   });
 
   it('namespace patterns cover purls as src/release/purl.ts scopeCovers does', () => {
-    const patterns = ['pkg:*/demo-northwind', 'pkg:generic/demo-northwind', 'pkg:npm/Acme', 'pkg:*/*', 'pkg:generic/*', 'pkg:*/a/b', 'pkg:pypi/demo-northwind'];
+    const patterns = ['pkg:*/demo-northwind', 'pkg:generic/demo-northwind', 'pkg:npm/Acme', 'pkg:*/*', 'pkg:generic/*', 'pkg:*/a/b', 'pkg:pypi/demo-northwind', 'pkg:pypi/Acme_SDK', 'pkg:npm/@acme', 'pkg:npm/@acme/cli', 'pkg:generic/a/name', 'pkg:*/agent'];
     const purls = [
       'pkg:generic/demo-northwind/agent@1.0.0',
       'pkg:npm/demo-northwind/agent@1.0.0',
@@ -402,6 +402,11 @@ describe('DSSE release signatures (web/src/verify/dsse.ts, trust.ts)', () => {
       'pkg:generic/a/name@1',
       'pkg:generic/demo%2Dnorthwind/agent@1',
       'pkg:generic/other/demo-northwind@1',
+      'pkg:pypi/acme-sdk@2.0',
+      'pkg:pypi/acme_sdk_evil@2.0',
+      'pkg:npm/%40acme/cli@1',
+      'pkg:npm/@acme/other@1',
+      'pkg:pypi/demo-northwind@1',
     ];
     for (const pat of patterns) {
       const web = parsePurlScope(pat)!;
@@ -410,7 +415,7 @@ describe('DSSE release signatures (web/src/verify/dsse.ts, trust.ts)', () => {
     }
     assert.equal(scopeCovers(parsePurlScope('pkg:*/demo-northwind')!, 'pkg:generic/demo-northwind/agent@1.0.0'), true);
     assert.equal(scopeCovers(parsePurlScope('pkg:*/demo-northwind')!, 'pkg:generic/demo-fabrikam/agent@1.0.0'), false);
-    for (const bad of ['pkg:*', 'pkg:*/', 'pkg:*/a//b', 'pkg:*/a/*', 'pkg:*/a@1', 'npm/a', 'pkg:Bad Type/a']) {
+    for (const bad of ['pkg:*', 'pkg:*/', 'pkg:*/a//b', 'pkg:*/a/*', 'pkg:*/a@1', 'pkg:npm/@a@1', 'pkg:npm/a?x=1', 'npm/a', 'pkg:Bad Type/a']) {
       assert.equal(parsePurlScope(bad), undefined, bad);
       assert.throws(() => serverParseScope(bad), bad);
     }

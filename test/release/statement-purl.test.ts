@@ -10,6 +10,7 @@ import {
   parseReleasePurl,
   purlPackage,
   scopeCovers,
+  scopesOverlap,
 } from '../../src/release/purl.js';
 import { buildReleaseStatement, parseStatement, RELEASE_PREDICATE_TYPE, SLSA_PROVENANCE_PREDICATE_TYPE, statementFromEnvelope } from '../../src/release/statement.js';
 import { sha256, throwsRelease } from './support.js';
@@ -75,7 +76,24 @@ describe('purl', () => {
     assert.equal(scopeCovers(parsePurlScope('pkg:npm/*'), p('pkg:pypi/anything@1')), false);
     assert.equal(scopeCovers(parsePurlScope('pkg:npm/%40Northwind'), p('pkg:npm/@northwind/agent@1')), true, 'npm namespaces are lowercased');
     assert.equal(scopeCovers(parsePurlScope('pkg:maven/org.example'), p('pkg:maven/org.example.evil/x@1')), false);
-    for (const bad of ['pkg:npm', 'npm/x', 'pkg:npm/', 'pkg:npm/a//b', 'pkg:npm/a/*', 'pkg:npm/x@1', 'pkg:NPM/x']) throwsRelease(() => parsePurlScope(bad), 'RELEASE_PURL_INVALID');
+    // A typed pattern may name a package whole (PyPI, crates, gems and unscoped npm packages have no namespace).
+    assert.equal(scopeCovers(parsePurlScope('pkg:pypi/Acme_SDK'), p('pkg:pypi/acme-sdk@2.0')), true, 'PyPI names normalised');
+    assert.equal(scopeCovers(parsePurlScope('pkg:pypi/acme-sdk'), p('pkg:pypi/acme-sdk-evil@2.0')), false);
+    assert.equal(scopeCovers(parsePurlScope('pkg:npm/acme'), p('pkg:npm/acme@1')), true, 'the unscoped npm package acme');
+    assert.equal(scopeCovers(parsePurlScope('pkg:npm/acme'), p('pkg:npm/acme/x@1')), true, 'and a namespace acme, were there one');
+    assert.equal(scopeCovers(parsePurlScope('pkg:npm/@acme/cli'), p('pkg:npm/@acme/cli@1')), true, 'one package of a scope');
+    assert.equal(scopeCovers(parsePurlScope('pkg:npm/@acme/cli'), p('pkg:npm/@acme/other@1')), false);
+    assert.equal(scopeCovers(parsePurlScope('pkg:npm/a/b/c'), p('pkg:npm/a/b@1')), false, 'longer than namespace and name');
+    // Overlap: some purl within both.
+    const ov = (a: string, b: string) => scopesOverlap(parsePurlScope(a), parsePurlScope(b));
+    assert.equal(ov('pkg:npm/@acme', 'pkg:npm/@acme/cli'), true);
+    assert.equal(ov('pkg:*/acme', 'pkg:maven/acme/x'), true);
+    assert.equal(ov('pkg:*/acme', 'pkg:npm/ACME'), true, 'wildcard types compare case-insensitively');
+    assert.equal(ov('pkg:npm/*', 'pkg:npm/x'), true);
+    assert.equal(ov('pkg:npm/acme', 'pkg:pypi/acme'), false);
+    assert.equal(ov('pkg:npm/@acme', 'pkg:npm/@acme-evil'), false);
+    assert.equal(ov('pkg:maven/com.acme/a', 'pkg:maven/com.acme/b'), false);
+    for (const bad of ['pkg:npm', 'npm/x', 'pkg:npm/', 'pkg:npm/a//b', 'pkg:npm/a/*', 'pkg:npm/x@1', 'pkg:npm/@x@1', 'pkg:npm/x?a=b', 'pkg:npm/x#s', 'pkg:NPM/x']) throwsRelease(() => parsePurlScope(bad), 'RELEASE_PURL_INVALID');
   });
 });
 

@@ -333,7 +333,7 @@ export function runStoreContract({ name, newStore, skip = false }: StoreContract
       it('round-trips every field', async (r) => {
         await r.insertOrg(makeOrg(1));
         const ed = makeKey(1, 'org-1');
-        const ec = makeKey(2, 'org-1', { algorithm: 'ecdsa-p256', revoked_at: at(100) });
+        const ec = makeKey(2, 'org-1', { algorithm: 'ecdsa-p256', revoked_at: at(100), purl_namespaces: ['pkg:npm/@acme', 'pkg:pypi/acme-sdk'] });
         await r.insertKey(ed);
         await r.insertKey(ec);
         assert.deepEqual(await r.getKey(ed.id), ed);
@@ -348,6 +348,17 @@ export function runStoreContract({ name, newStore, skip = false }: StoreContract
         assert.deepEqual(sortById(await r.listKeys('org-1')), sortById([keys[0]!, keys[1]!]));
         assert.deepEqual(await r.listKeys('org-2'), [keys[2]]);
         assert.deepEqual(await r.listKeys('org-3'), []);
+      });
+      it('listActiveKeyScopes lists unrevoked keys with their organisation and namespaces', async (r) => {
+        await r.insertOrg(makeOrg(1));
+        await r.insertOrg(makeOrg(2));
+        await r.insertKey(makeKey('a', 'org-1', { purl_namespaces: ['pkg:npm/@acme'] }));
+        await r.insertKey(makeKey('b', 'org-1', { revoked_at: at(7), purl_namespaces: ['pkg:npm/@gone'] }));
+        await r.insertKey(makeKey('c', 'org-2'));
+        assert.deepEqual(await r.listActiveKeyScopes(), [
+          { org_id: 'org-1', slug: makeOrg(1).slug, purl_namespaces: ['pkg:npm/@acme'] },
+          { org_id: 'org-2', slug: makeOrg(2).slug, purl_namespaces: null },
+        ]);
       });
       it('updateKey sets and clears revoked_at', async (r) => {
         await r.insertOrg(makeOrg(1));

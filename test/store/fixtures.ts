@@ -119,6 +119,7 @@ export function makeKey(n: number | string, orgId: string, over: Partial<Signing
     key_id: `keyid-${n}`,
     created_at: at(6),
     revoked_at: null,
+    purl_namespaces: null,
     ...over,
   };
 }

@@ -6,6 +6,13 @@ import { printJson } from '../output.js';
 type Item = Record<string, unknown>;
 type List = { items: Item[]; next?: unknown };
 
+const namespaceHelp =
+  'a purl namespace the key may sign, e.g. pkg:npm/@acme, pkg:maven/com.acme, pkg:pypi/acme-sdk (repeatable; default pkg:*/<slug>; beyond that default only the secretariat may grant)';
+
+function keyBody(name: string, pem: string, namespaces: string[]): Record<string, unknown> {
+  return namespaces.length > 0 ? { name, public_key: pem, purl_namespaces: namespaces } : { name, public_key: pem };
+}
+
 /** Client commands for the registry: organisations, users, tokens, invitations, pledges, applications, votes. */
 export function registerRegistryCommands(program: Command): void {
   program
@@ -130,9 +137,10 @@ export function registerRegistryCommands(program: Command): void {
     .command('add <org> <pem-file>')
     .description('Register a PEM public key (Ed25519 or ECDSA P-256)')
     .requiredOption('--name <name>', 'a label for the key')
-    .action(async (org: string, file: string, o: { name: string }, cmd: Command) => {
+    .option('--purl-namespace <pattern>', namespaceHelp, collect, [])
+    .action(async (org: string, file: string, o: { name: string; purlNamespace: string[] }, cmd: Command) => {
       const pem = readFileSync(file, 'utf8');
-      showOne(cmd, await clientFor(cmd).request('POST', `orgs/${encodeURIComponent(org)}/keys`, { name: o.name, public_key: pem }));
+      showOne(cmd, await clientFor(cmd).request('POST', `orgs/${encodeURIComponent(org)}/keys`, keyBody(o.name, pem, o.purlNamespace)));
     });
   keys
     .command('revoke <org> <id>')
@@ -149,9 +157,10 @@ export function registerRegistryCommands(program: Command): void {
     .command('add-release-key <slug> <pub-file>')
     .description('Register a release-signing public key (PREFIX.pub from `accord release keygen`) for an organisation')
     .option('--name <name>', 'a label for the key', 'release key')
-    .action(async (slug: string, file: string, o: { name: string }, cmd: Command) => {
+    .option('--purl-namespace <pattern>', namespaceHelp, collect, [])
+    .action(async (slug: string, file: string, o: { name: string; purlNamespace: string[] }, cmd: Command) => {
       const pem = readFileSync(file, 'utf8');
-      showOne(cmd, await clientFor(cmd).request('POST', `orgs/${encodeURIComponent(slug)}/keys`, { name: o.name, public_key: pem }));
+      showOne(cmd, await clientFor(cmd).request('POST', `orgs/${encodeURIComponent(slug)}/keys`, keyBody(o.name, pem, o.purlNamespace)));
     });
 
   // users, invitations, tokens

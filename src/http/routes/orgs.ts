@@ -98,18 +98,23 @@ export function registerOrgRoutes(app: FastifyInstance, ctx: Context): void {
     async (req) => ({ items: await ctx.orgs.listKeys(req.params.slug) }),
   );
 
-  app.post<{ Params: { slug: string }; Body: { name: string; public_key: string } }>(
+  app.post<{ Params: { slug: string }; Body: { name: string; public_key: string; purl_namespaces?: string[] } }>(
     '/api/v1/orgs/:slug/keys',
     {
       schema: {
         tags: ['orgs'],
-        summary: 'Register a release-signing public key (PEM SPKI; Ed25519 or ECDSA P-256)',
+        summary:
+          'Register a release-signing public key (PEM SPKI; Ed25519 or ECDSA P-256) with the purl namespaces it may sign (default pkg:*/<slug>; wider grants by the secretariat only; no overlap with other signatories)',
         params: slugParams,
         body: {
           type: 'object',
           additionalProperties: false,
           required: ['name', 'public_key'],
-          properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, public_key: { type: 'string', minLength: 1, maxLength: 10000 } },
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            public_key: { type: 'string', minLength: 1, maxLength: 10000 },
+            purl_namespaces: { type: 'array', minItems: 1, maxItems: 32, items: { type: 'string', minLength: 1, maxLength: 2048 } },
+          },
         },
         response: { 201: ref('SigningKey'), ...problems },
       },

@@ -193,7 +193,8 @@ export class SqlRegistryStore implements RegistryStore {
 
   // signing keys
   async insertKey(key: SigningKey): Promise<void> {
-    await this.insertUnique('KEY_INVALID', 'This key is already registered.', () => this.db.insertInto('signing_keys').values(key).execute());
+    const row = { ...key, purl_namespaces: key.purl_namespaces === null ? null : JSON.stringify(key.purl_namespaces) };
+    await this.insertUnique('KEY_INVALID', 'This key is already registered.', () => this.db.insertInto('signing_keys').values(row).execute());
   }
   async getKey(id: string): Promise<SigningKey | undefined> {
     const row = await this.db.selectFrom('signing_keys').selectAll().where('id', '=', id).executeTakeFirst();
@@ -202,6 +203,16 @@ export class SqlRegistryStore implements RegistryStore {
   async listKeys(orgId: string): Promise<SigningKey[]> {
     const rows = await this.db.selectFrom('signing_keys').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('id').execute();
     return rows.map(toKey);
+  }
+  async listActiveKeyScopes(): Promise<{ org_id: string; slug: string; purl_namespaces: string[] | null }[]> {
+    const rows = await this.db
+      .selectFrom('signing_keys')
+      .innerJoin('orgs', 'orgs.id', 'signing_keys.org_id')
+      .select(['signing_keys.org_id', 'orgs.slug', 'signing_keys.purl_namespaces'])
+      .where('signing_keys.revoked_at', 'is', null)
+      .orderBy('signing_keys.id')
+      .execute();
+    return rows.map((r) => ({ org_id: r.org_id, slug: r.slug, purl_namespaces: parseNamespaces(r.purl_namespaces) }));
   }
   async updateKey(id: string, patch: Partial<Pick<SigningKey, 'revoked_at'>>): Promise<void> {
     if (Object.keys(patch).length === 0) return;
@@ -348,8 +359,11 @@ function toUser(r: Selectable<DB['users']>): User {
 function toInvitation(r: Selectable<DB['invitations']>): Invitation {
   return { ...r, role: r.role as Role };
 }
+function parseNamespaces(v: string | null): string[] | null {
+  return v === null ? null : (JSON.parse(v) as string[]);
+}
 function toKey(r: Selectable<DB['signing_keys']>): SigningKey {
-  return { ...r, algorithm: r.algorithm as SigningKey['algorithm'] };
+  return { ...r, algorithm: r.algorithm as SigningKey['algorithm'], purl_namespaces: parseNamespaces(r.purl_namespaces) };
 }
 function toPledge(r: Selectable<DB['pledges']>): Pledge {
   return { ...r, kind: r.kind as Pledge['kind'] };

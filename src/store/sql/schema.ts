@@ -67,6 +67,8 @@ export interface DB {
     key_id: string;
     created_at: string;
     revoked_at: string | null;
+    /** JSON array of purl namespace patterns, or NULL for the slug's default. */
+    purl_namespaces: string | null;
   };
   pledges: {
     id: string;

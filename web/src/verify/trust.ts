@@ -48,7 +48,7 @@ function decode(text: string): string | undefined {
   }
 }
 
-/** `pkg:<type|*>/<namespace…|*>`: a purl lies within it when its type matches and its namespace starts with these segments. */
+/** `pkg:<type|*>/<segment…|*>`: a purl lies within it when its type matches and its namespace-and-name segments start with these. */
 export interface PurlScope {
   readonly type: string;
   readonly namespace: readonly string[] | '*';
@@ -62,7 +62,7 @@ export function parsePurlScope(text: string): PurlScope | undefined {
   if (slash < 0) return undefined;
   const type = body.slice(0, slash);
   const rest = body.slice(slash + 1);
-  if ((type !== '*' && !TYPE.test(type)) || rest === '' || /[@?#]/.test(rest)) return undefined;
+  if ((type !== '*' && !TYPE.test(type)) || rest === '' || /[?#]|[^/]@/.test(rest)) return undefined;
   if (rest === '*') return { type, namespace: '*' };
   const segments = rest.split('/');
   if (segments.some((s) => s === '' || s === '*')) return undefined;
@@ -72,8 +72,8 @@ export function parsePurlScope(text: string): PurlScope | undefined {
   return { type, namespace: type !== '*' && LOWERCASE_TYPES.has(type) ? ns.map((s) => s.toLowerCase()) : ns };
 }
 
-/** The type and namespace segments of a purl (src/release/purl.ts `parsePurl`, the parts scopes look at); undefined when malformed. */
-export function purlTypeAndNamespace(text: string): { type: string; namespace: string[] } | undefined {
+/** The type, namespace segments and name of a purl (src/release/purl.ts `parsePurl`, the parts scopes look at); undefined when malformed. */
+export function purlTypeAndNamespace(text: string): { type: string; namespace: string[]; name: string } | undefined {
   if (typeof text !== 'string' || text.length > 2048 || !text.startsWith('pkg:')) return undefined;
   let rest = text.slice(4);
   const hash = rest.lastIndexOf('#');
@@ -95,7 +95,13 @@ export function purlTypeAndNamespace(text: string): { type: string; namespace: s
   const namespace = raw.map(decode);
   if (namespace.some((s) => s === undefined || s.includes('/'))) return undefined;
   const ns = namespace as string[];
-  return { type, namespace: LOWERCASE_TYPES.has(type) ? ns.map((s) => s.toLowerCase()) : ns };
+  return { type, namespace: LOWERCASE_TYPES.has(type) ? ns.map((s) => s.toLowerCase()) : ns, name: normaliseName(type, name) };
+}
+
+/** The purl spec's name normalisation for the types src/release/purl.ts knows. */
+function normaliseName(type: string, name: string): string {
+  if (type === 'pypi') return name.toLowerCase().replace(/_/g, '-');
+  return LOWERCASE_TYPES.has(type) ? name.toLowerCase() : name;
 }
 
 /** Whether the purl `text` lies within `scope`; false for a malformed purl. */
@@ -104,8 +110,11 @@ export function scopeCovers(scope: PurlScope, text: string): boolean {
   if (purl === undefined) return false;
   if (scope.type !== '*' && scope.type !== purl.type) return false;
   if (scope.namespace === '*') return true;
-  if (purl.namespace.length < scope.namespace.length) return false;
-  return scope.namespace.every((s, i) => purl.namespace[i] === s);
+  // The pattern's segments must begin the purl's namespace-and-name segments (a package is named whole).
+  // Only a typed pattern reaches the name: pkg:*/acme is the namespace acme everywhere, never a package called acme.
+  const ns = purl.namespace;
+  if (scope.namespace.length > ns.length + (scope.type === '*' ? 0 : 1)) return false;
+  return scope.namespace.every((s, i) => (i < ns.length ? ns[i] === s : normaliseName(scope.type, s) === purl.name));
 }
 
 /**
