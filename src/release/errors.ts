@@ -25,7 +25,11 @@ export type ReleaseErrorCode =
   /** The artifact's digest is not a subject of the statement. */
   | 'RELEASE_SUBJECT_MISMATCH'
   /** A trust file is malformed or inconsistent. */
-  | 'RELEASE_TRUST_INVALID';
+  | 'RELEASE_TRUST_INVALID'
+  /** A batch publish carries more envelopes than the server accepts in one request. */
+  | 'RELEASE_BATCH_TOO_LARGE'
+  /** A signature-verification worker thread failed (a server fault, not the caller's). */
+  | 'RELEASE_WORKER_FAILED';
 
 /** Errors of release statements, DSSE envelopes, purls, trust files and release verification. */
 export class ReleaseError<C extends ReleaseErrorCode = ReleaseErrorCode> extends AccordError<C> {}
@@ -42,4 +46,6 @@ export const RELEASE_ERROR_CODES: readonly ReleaseErrorCode[] = [
   'RELEASE_PURL_NOT_ALLOWED',
   'RELEASE_SUBJECT_MISMATCH',
   'RELEASE_TRUST_INVALID',
+  'RELEASE_BATCH_TOO_LARGE',
+  'RELEASE_WORKER_FAILED',
 ];

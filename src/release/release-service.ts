@@ -1,17 +1,13 @@
-import { Lru } from '../ledger/lru.js';
-import { createHash } from 'node:crypto';
-import { checkEntrySize } from '../ledger/entry-bundle.js';
-import { hashLeaf } from '../ledger/merkle.js';
-import { parseTlogProof } from '../ledger/proof.js';
+import { formatTlogProof } from '../ledger/proof.js';
 import { isMemberOrg, requireUser } from '../registry/access.js';
 import { RegistryError } from '../registry/errors.js';
-import type { Principal, Role } from '../registry/types.js';
-import { canonicalEnvelopeBytes, checkSignatures, envelopeFromJson, serializeEnvelope } from './dsse.js';
+import type { Principal, Role, Org } from '../registry/types.js';
 import { ReleaseError } from './errors.js';
-import { importPublicKey, type ReleaseKeyAlgorithm, type ReleasePublicKey } from './keys.js';
-import { defaultNamespacesForSlug, formatPurl, parsePurlScope, scopeCovers } from './purl.js';
-import { statementFromEnvelope } from './statement.js';
+import type { ReleaseKeyAlgorithm } from './keys.js';
+import type { CheckedRelease, Publisher } from './publish-check.js';
+import { defaultNamespacesForSlug } from './purl.js';
 import { buildTrustFile, type TrustFile } from './trust.js';
+import { VerifyPool, type CheckInput, type CheckResult } from './verify-pool.js';
 
 /** The log entry kind of releases. */
 export const RELEASE_ENTRY_KIND = 'release';
@@ -37,11 +33,21 @@ export interface ReleaseDeps {
   logPolicy(): Promise<string>;
   log: {
     append(kind: string, data: Uint8Array, key?: string): Promise<number>;
-    waitForIndex(index: number): Promise<unknown>;
-    tlogProof(index: number): Promise<string>;
+    /** Resolves with a signed checkpoint that includes `index`. */
+    waitForIndex(index: number): Promise<{ size: number; checkpoint: string }>;
+    /** Inclusion proofs of entries in the (integrated) tree of `size`, in order. */
+    inclusionProofs(indexes: readonly number[], size: number): Promise<Uint8Array[][]>;
   };
   now(): Date;
+  /** Where envelopes are checked (default: on the calling thread). */
+  verifier?: VerifyPool;
 }
+
+/** Most envelopes in one batch publish. */
+export const MAX_BATCH_ENVELOPES = 1000;
+
+/** One envelope of a batch publish: published, or refused with its own error. */
+export type BatchItem = { ok: Omit<PublishedRelease, 'envelope' | 'checkpoint'> } | { error: Error };
 
 /** A published release: where it is in the log and the proof to ship with it. */
 export interface PublishedRelease {
@@ -68,84 +74,93 @@ export function namespacesForOrg(slug: string): string[] {
 }
 
 /** Publishing releases into the log, and the trust file verifiers need. */
-const parsedKeys = new Lru<string, ReleasePublicKey>(10_000);
-
 export class ReleaseService {
-  constructor(private readonly deps: ReleaseDeps) {}
+  private readonly verifier: VerifyPool;
+
+  constructor(private readonly deps: ReleaseDeps) {
+    this.verifier = deps.verifier ?? new VerifyPool({ threads: 0 });
+  }
 
   /**
-   * Publishes a DSSE envelope for the caller's organisation: the caller must be
-   * an org-admin or PSIRT member of a member signatory; every signature must
-   * verify with a current (unrevoked) key registered for that organisation; the
-   * statement's purls must lie within its namespaces. The canonical envelope is
-   * appended (kind `release`, once per distinct envelope) and the call returns
-   * once it is in a signed checkpoint, with its proof.
+   * The caller's organisation as a publisher: the caller must be an org-admin or
+   * PSIRT member of a member signatory. Its keys are read afresh for every
+   * request, so a revocation takes effect at once.
    */
-  async publish(actor: Principal, body: unknown): Promise<PublishedRelease> {
+  private async publisher(actor: Principal): Promise<Publisher & { org: Org }> {
     const caller = requireUser(actor);
     if (!isMemberOrg(caller.org)) throw new RegistryError('NOT_A_MEMBER', 'Only member signatories publish releases.');
     if (!PUBLISHER_ROLES.includes(caller.user.role)) throw new RegistryError('FORBIDDEN', 'Only org-admins and PSIRT members publish releases.');
-
-    const envelope = envelopeFromJson(body);
-    const entry = canonicalEnvelopeBytes(envelope);
-    checkEntrySize(entry);
-    const statement = statementFromEnvelope(envelope);
-
     const records = await this.deps.keysOf(caller.org.id);
-    const keys: { record: ReleaseKeyRecord; key: ReleasePublicKey }[] = [];
-    for (const record of records) {
-      try {
-        // Parsing a PEM key costs about a millisecond; registered keys never change, so keep them parsed.
-        let key = parsedKeys.get(record.public_key);
-        if (!key) {
-          key = importPublicKey(record.public_key);
-          parsedKeys.set(record.public_key, key);
-        }
-        keys.push({ record, key });
-      } catch {
-        // Registered keys were checked on the way in; one that no longer imports signs nothing.
-      }
-    }
-    const slug = caller.org.slug;
-    const outcomes = checkSignatures(envelope, keys.map((k) => k.key));
-    for (const o of outcomes) {
-      if (o.key === undefined) {
-        if (o.candidates > 0 && o.keyid !== undefined) {
-          throw new ReleaseError('RELEASE_SIGNATURE_INVALID', `Signature ${o.index} by key ${o.keyid} does not verify over this envelope's payload.`);
-        }
-        throw new ReleaseError(
-          'RELEASE_KEY_UNKNOWN',
-          o.keyid === undefined
-            ? `Signature ${o.index} verifies with no release key registered for ${slug}.`
-            : `Signature ${o.index} names key ${o.keyid}, which is not a release key of ${slug}; register it first (POST /api/v1/orgs/${slug}/keys).`,
-        );
-      }
-      const rec = keys.find((k) => k.key.keyId === o.key!.keyId)!.record;
-      if (rec.revoked_at !== null) throw new ReleaseError('RELEASE_KEY_REVOKED', `Key ${rec.key_id} of ${slug} was revoked at ${rec.revoked_at}.`);
-    }
+    return {
+      org: caller.org,
+      slug: caller.org.slug,
+      namespaces: namespacesForOrg(caller.org.slug),
+      keys: records.map((r) => ({ key_id: r.key_id, public_key: r.public_key, revoked_at: r.revoked_at })),
+    };
+  }
 
-    const namespaces = namespacesForOrg(slug);
-    const scopes = namespaces.map(parsePurlScope);
-    for (const p of statement.purls) {
-      if (!scopes.some((s) => scopeCovers(s, p))) {
-        throw new ReleaseError('RELEASE_PURL_NOT_ALLOWED', `${slug} may publish releases of ${namespaces.join(', ')} only, not ${formatPurl(p)}.`);
-      }
-    }
+  /**
+   * Logs checked envelopes (kind `release`, once per distinct envelope), waits
+   * once for a signed checkpoint holding them all and proves each against it.
+   * Any failure here (back-pressure, a late checkpoint) fails the whole call:
+   * what was logged stays logged, and a retry gets the same indexes back.
+   */
+  private async logAndProve(checked: readonly CheckedRelease[]): Promise<{ checkpoint: string; logged: { index: number; tlogProof: string }[] }> {
+    const indexes = await Promise.all(checked.map((c) => this.deps.log.append(RELEASE_ENTRY_KIND, c.entry, `release:${c.digest}`)));
+    if (indexes.length === 0) return { checkpoint: '', logged: [] };
+    const state = await this.deps.log.waitForIndex(Math.max(...indexes));
+    const proofs = await this.deps.log.inclusionProofs(indexes, state.size);
+    const logged = indexes.map((index, i) => ({ index, tlogProof: formatTlogProof({ index, inclusionProof: proofs[i]!, checkpoint: state.checkpoint }) }));
+    return { checkpoint: state.checkpoint, logged };
+  }
 
-    const digest = createHash('sha256').update(entry).digest('hex');
-    const index = await this.deps.log.append(RELEASE_ENTRY_KIND, entry, `release:${digest}`);
-    await this.deps.log.waitForIndex(index);
-    const tlogProof = await this.deps.log.tlogProof(index);
-    const leaf = Buffer.from(hashLeaf(entry)).toString('hex');
+  /**
+   * Publishes a DSSE envelope for the caller's organisation: every signature must
+   * verify with a current (unrevoked) key registered for that organisation; the
+   * statement's purls must lie within its namespaces. The canonical envelope is
+   * appended and the call returns once it is in a signed checkpoint, with its proof.
+   */
+  async publish(actor: Principal, body: unknown): Promise<PublishedRelease> {
+    const publisher = await this.publisher(actor);
+    const [result] = await this.verifier.check(publisher, { values: [body] });
+    if (!result) throw new ReleaseError('RELEASE_WORKER_FAILED', 'the publish check gave no result');
+    if ('error' in result) throw result.error;
+    const c = result.ok;
+    const { checkpoint, logged } = await this.logAndProve([c]);
+    const { index, tlogProof } = logged[0]!;
     return {
       index,
       tlog_proof: tlogProof,
-      checkpoint: parseTlogProof(tlogProof).checkpoint,
-      envelope: serializeEnvelope(envelope),
-      leaf_hash: leaf,
-      purls: statement.purls.map(formatPurl),
-      signer: { org: slug, key_ids: [...new Set(outcomes.map((o) => o.key!.keyId))] },
+      checkpoint,
+      envelope: new TextDecoder().decode(c.entry),
+      leaf_hash: c.leafHash,
+      purls: [...c.purls],
+      signer: { org: publisher.slug, key_ids: [...c.keyIds] },
     };
+  }
+
+  /**
+   * Publishes many envelopes in one call (JSON texts as spans of one buffer, or
+   * parsed values), each checked as `publish` checks one. Each is answered on
+   * its own: published with its index and proof (all against one checkpoint),
+   * or refused with its error; one bad envelope does not stop the others.
+   */
+  async publishBatch(actor: Principal, input: CheckInput): Promise<{ checkpoint: string; items: BatchItem[] }> {
+    const count = 'values' in input ? input.values.length : Math.floor(input.spans.length / 2);
+    if (count > MAX_BATCH_ENVELOPES) {
+      throw new ReleaseError('RELEASE_BATCH_TOO_LARGE', `A batch holds at most ${MAX_BATCH_ENVELOPES} envelopes, not ${count}; split it.`);
+    }
+    const publisher = await this.publisher(actor);
+    const results: CheckResult[] = await this.verifier.check(publisher, input);
+    const checked = results.flatMap((r) => ('ok' in r ? [r.ok] : []));
+    const { checkpoint, logged } = await this.logAndProve(checked);
+    let k = 0;
+    const items = results.map((r): BatchItem => {
+      if ('error' in r) return r;
+      const l = logged[k++]!;
+      return { ok: { index: l.index, tlog_proof: l.tlogProof, leaf_hash: r.ok.leafHash, purls: [...r.ok.purls], signer: { org: publisher.slug, key_ids: [...r.ok.keyIds] } } };
+    });
+    return { checkpoint, items };
   }
 
   /** The trust file: the log policy and every member signatory's release keys with their namespaces. */

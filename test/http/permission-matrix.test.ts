@@ -233,6 +233,13 @@ const ROWS: Row[] = [
     ok: 201,
     prepare: async (env, caller) => ({ url: '/api/v1/releases', body: await publishableRelease(env.h, caller === 'other-org-admin' ? 'demo-contoso-cloud' : T) }),
   },
+  {
+    method: 'POST',
+    route: '/api/v1/releases/batch',
+    allowed: new Set<Caller>(['org-admin', 'psirt', 'other-org-admin']),
+    ok: 200,
+    prepare: async (env, caller) => ({ url: '/api/v1/releases/batch', body: { envelopes: [await publishableRelease(env.h, caller === 'other-org-admin' ? 'demo-contoso-cloud' : T)] } }),
+  },
   { method: 'GET', route: '/api/v1/releases', allowed: EVERYONE, ok: 200, prepare: async () => ({ url: `/api/v1/releases?digest=${'0'.repeat(64)}` }) },
   { method: 'GET', route: '/api/v1/trust', allowed: EVERYONE, ok: 200 },
 

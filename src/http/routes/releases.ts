@@ -4,7 +4,12 @@ import { ValidationError } from '../../errors.js';
 import { formatPolicy } from '../../ledger/policy.js';
 import { decodeUtf8 } from '../../ledger/text-codec.js';
 import { MAX_ENVELOPE_SIGNATURES, MAX_KEYID_LENGTH, MAX_PAYLOAD_TYPE_LENGTH } from '../../release/dsse.js';
-import { ReleaseService, type ReleaseDeps } from '../../release/release-service.js';
+import { MAX_BATCH_ENVELOPES, ReleaseService, type ReleaseDeps } from '../../release/release-service.js';
+import { VerifyPool } from '../../release/verify-pool.js';
+import { proveInclusions } from '../../release/batch-proofs.js';
+import { tileHashReader } from '../../ledger/tiles.js';
+import { ReleaseError } from '../../release/errors.js';
+import { mapError, problem } from '../error-handler.js';
 import { parseReleaseQuery, releaseRecord } from '../../release/release-record.js';
 import { formatPurl, purlPackage } from '../../release/purl.js';
 import { parseStrictJson } from '../../release/strict-json.js';
@@ -30,9 +35,50 @@ function releaseDeps(ctx: Context): ReleaseDeps {
       }
     },
     logPolicy: async () => formatPolicy(await ctx.logPolicy()),
-    log: ctx.ledger,
+    log: {
+      append: (kind, data, key) => ctx.ledger.append(kind, data, key),
+      waitForIndex: (index) => ctx.ledger.waitForIndex(index),
+      // The tiles of an integrated tree are immutable; one read of each serves every proof of a batch.
+      inclusionProofs: (indexes, size) => proveInclusions(tileHashReader(size, ctx.store.log), indexes, size),
+    },
     now: () => ctx.clock.now(),
   };
+}
+
+/** Largest batch publish body: room for 1,000 envelopes of 8 KiB (a larger batch is split by the client). */
+export const MAX_BATCH_BODY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The envelopes of an NDJSON body as `[start, end)` byte spans, one per
+ * non-blank line (a trailing CR is dropped). Counting stops past the batch
+ * limit, so a huge body of tiny lines is refused without being split.
+ */
+export function ndjsonSpans(body: Uint8Array): number[] {
+  const spans: number[] = [];
+  const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  let at = 0;
+  while (at < buf.length) {
+    let end = buf.indexOf(10, at);
+    if (end < 0) end = buf.length;
+    let stop = end;
+    if (stop > at && buf[stop - 1] === 13) stop--;
+    let blank = true;
+    for (let i = at; i < stop; i++) {
+      const c = buf[i];
+      if (c !== 32 && c !== 9) {
+        blank = false;
+        break;
+      }
+    }
+    if (!blank) {
+      if (spans.length / 2 >= MAX_BATCH_ENVELOPES) {
+        throw new ReleaseError('RELEASE_BATCH_TOO_LARGE', `A batch holds at most ${MAX_BATCH_ENVELOPES} envelopes; split it.`);
+      }
+      spans.push(at, stop);
+    }
+    at = end + 1;
+  }
+  return spans;
 }
 
 const envelopeBody = {
@@ -118,9 +164,39 @@ const trustFile = {
   },
 } as const;
 
+const batchPublished = {
+  type: 'object',
+  properties: {
+    checkpoint: { type: 'string', description: 'the signed checkpoint every proof of this batch is against' },
+    published: { type: 'integer' },
+    refused: { type: 'integer' },
+    results: {
+      type: 'array',
+      description: 'one per envelope, in order: published (index, tlog_proof, …) or refused (problem)',
+      items: {
+        type: 'object',
+        properties: {
+          index: { type: 'integer' },
+          tlog_proof: { type: 'string' },
+          leaf_hash: { type: 'string' },
+          purls: { type: 'array', items: { type: 'string' } },
+          signer: { type: 'object', properties: { org: { type: 'string' }, key_ids: { type: 'array', items: { type: 'string' } } } },
+          problem: {
+            type: 'object',
+            properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, instance: { type: 'string' }, code: { type: 'string' } },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
 /** Releases: publish signed release statements into the log, search them, and the verifiers' trust file. */
 export function registerReleaseRoutes(app: FastifyInstance, ctx: Context): void {
-  const releases = new ReleaseService(releaseDeps(ctx));
+  // Signatures are verified on worker threads (one per core), so HTTP and verification overlap.
+  const verifier = new VerifyPool();
+  app.addHook('onClose', async () => verifier.close());
+  const releases = new ReleaseService({ ...releaseDeps(ctx), verifier });
 
   // Publishing has its own scope so its JSON parser can be strict (duplicate
   // member names refused, invalid UTF-8 refused rather than replaced).
@@ -148,6 +224,49 @@ export function registerReleaseRoutes(app: FastifyInstance, ctx: Context): void 
         },
       },
       async (req, reply) => reply.status(201).send(await releases.publish(req.principal, req.body)),
+    );
+
+    // A batch as NDJSON: each line's bytes go to a verification worker as they are, unparsed here.
+    scope.addContentTypeParser('application/x-ndjson', { parseAs: 'buffer', bodyLimit: MAX_BATCH_BODY_BYTES }, (_req, body, done) => {
+      done(null, body);
+    });
+    scope.post<{ Body: unknown }>(
+      '/api/v1/releases/batch',
+      {
+        bodyLimit: MAX_BATCH_BODY_BYTES,
+        schema: {
+          tags: ['releases'],
+          summary: `Publish up to ${MAX_BATCH_ENVELOPES} signed releases at once: NDJSON (application/x-ndjson, one DSSE envelope per line) or JSON {"envelopes": [...]}. Each envelope is checked as a single publish is and answered on its own (index and tlog-proof, or a problem); all proofs are against one checkpoint.`,
+          response: { 200: batchPublished, ...problems },
+        },
+      },
+      async (req) => {
+        const body = req.body;
+        let result: Awaited<ReturnType<typeof releases.publishBatch>>;
+        if (body instanceof Uint8Array) {
+          const spans = ndjsonSpans(body);
+          if (spans.length === 0) throw new ValidationError([{ path: '', message: 'the batch holds no envelope' }]);
+          result = await releases.publishBatch(req.principal, { bytes: body, spans });
+        } else {
+          const envelopes = (body as { envelopes?: unknown } | null)?.envelopes;
+          if (body === null || typeof body !== 'object' || Array.isArray(body) || Object.keys(body).some((k) => k !== 'envelopes') || !Array.isArray(envelopes)) {
+            throw new ValidationError([{ path: '/envelopes', message: 'the body must be {"envelopes": [DSSE envelope, …]}' }]);
+          }
+          if (envelopes.length === 0) throw new ValidationError([{ path: '/envelopes', message: 'the batch holds no envelope' }]);
+          result = await releases.publishBatch(req.principal, { values: envelopes });
+        }
+        let published = 0;
+        const results = result.items.map((item) => {
+          if ('ok' in item) {
+            published++;
+            return item.ok;
+          }
+          const m = mapError(item.error);
+          if (m.status >= 500) req.log.error({ err: item.error }, 'a batch publish item failed');
+          return { problem: problem(req, m) };
+        });
+        return { checkpoint: result.checkpoint, published, refused: results.length - published, results };
+      },
     );
   });
 

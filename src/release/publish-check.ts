@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import { checkEntrySize } from '../ledger/entry-bundle.js';
+import { hashLeaf } from '../ledger/merkle.js';
+import { decodeUtf8, utf8 } from '../ledger/text-codec.js';
+import { checkSignatures, envelopeFromJson, serializeEnvelope } from './dsse.js';
+import { ReleaseError } from './errors.js';
+import { importPublicKey, type ReleasePublicKey } from './keys.js';
+import { formatPurl, parsePurlScope, scopeCovers } from './purl.js';
+import { statementFromEnvelope } from './statement.js';
+import { parseStrictJson } from './strict-json.js';
+
+/**
+ * The checks a publish makes before anything is logged, as one pure step so it
+ * can run on a worker thread (see `verify-pool.ts`): parse the envelope, check
+ * the statement, verify every signature against the signatory's keys (none
+ * revoked), and check every purl lies within its namespaces.
+ */
+
+/** A release key as the publish check sees it: the registry record's fields that matter. */
+export interface PublishKey {
+  readonly key_id: string;
+  readonly public_key: string;
+  readonly revoked_at: string | null;
+}
+
+/** Who publishes: the signatory and its keys and namespaces, read fresh for each request. */
+export interface Publisher {
+  readonly slug: string;
+  readonly keys: readonly PublishKey[];
+  readonly namespaces: readonly string[];
+}
+
+/** An envelope that passed every check: what to log and what to answer. */
+export interface CheckedRelease {
+  /** The canonical envelope bytes the log holds. */
+  readonly entry: Uint8Array;
+  /** SHA-256 of `entry`, hex (the idempotency key). */
+  readonly digest: string;
+  /** RFC 6962 leaf hash of `entry`, hex. */
+  readonly leafHash: string;
+  readonly purls: readonly string[];
+  readonly keyIds: readonly string[];
+}
+
+/** Longest envelope text accepted on a line of a batch (an entry is at most 64 KiB; room for base64 spelling differences). */
+export const MAX_BATCH_LINE_BYTES = 128 * 1024;
+
+/** Parsing a PEM key costs about a millisecond; registered keys never change (revocation is a separate field), so keep them parsed. */
+const parsedKeys = new Map<string, ReleasePublicKey | null>();
+const MAX_PARSED_KEYS = 10_000;
+
+function parsedKey(pem: string): ReleasePublicKey | undefined {
+  let key = parsedKeys.get(pem);
+  if (key === undefined) {
+    try {
+      key = importPublicKey(pem);
+    } catch {
+      // Registered keys were checked on the way in; one that no longer imports signs nothing.
+      key = null;
+    }
+    if (parsedKeys.size >= MAX_PARSED_KEYS) parsedKeys.delete(parsedKeys.keys().next().value!);
+    parsedKeys.set(pem, key);
+  }
+  return key ?? undefined;
+}
+
+/** The envelope JSON of one batch line (bytes) or an already parsed body. */
+function envelopeValue(input: unknown): unknown {
+  if (!(input instanceof Uint8Array)) return input;
+  if (input.length > MAX_BATCH_LINE_BYTES) throw new ReleaseError('RELEASE_ENVELOPE_MALFORMED', `the envelope is larger than ${MAX_BATCH_LINE_BYTES} bytes`);
+  const text = decodeUtf8(input);
+  if (text === undefined) throw new ReleaseError('RELEASE_ENVELOPE_MALFORMED', 'the envelope is not valid UTF-8');
+  return parseStrictJson(text, 'the envelope', 'RELEASE_ENVELOPE_MALFORMED');
+}
+
+/**
+ * Checks one envelope (JSON bytes, or a parsed JSON value) for `publisher`;
+ * throws the `ReleaseError` (or `LedgerError` for an oversized entry) a publish answers with.
+ */
+export function checkRelease(input: unknown, publisher: Publisher): CheckedRelease {
+  const envelope = envelopeFromJson(envelopeValue(input));
+  const entry = utf8(serializeEnvelope(envelope));
+  checkEntrySize(entry);
+  const statement = statementFromEnvelope(envelope);
+
+  const keys: { record: PublishKey; key: ReleasePublicKey }[] = [];
+  for (const record of publisher.keys) {
+    const key = parsedKey(record.public_key);
+    if (key) keys.push({ record, key });
+  }
+  const slug = publisher.slug;
+  const outcomes = checkSignatures(envelope, keys.map((k) => k.key));
+  const keyIds: string[] = [];
+  for (const o of outcomes) {
+    if (o.key === undefined) {
+      if (o.candidates > 0 && o.keyid !== undefined) {
+        throw new ReleaseError('RELEASE_SIGNATURE_INVALID', `Signature ${o.index} by key ${o.keyid} does not verify over this envelope's payload.`);
+      }
+      throw new ReleaseError(
+        'RELEASE_KEY_UNKNOWN',
+        o.keyid === undefined
+          ? `Signature ${o.index} verifies with no release key registered for ${slug}.`
+          : `Signature ${o.index} names key ${o.keyid}, which is not a release key of ${slug}; register it first (POST /api/v1/orgs/${slug}/keys).`,
+      );
+    }
+    const rec = keys.find((k) => k.key.keyId === o.key!.keyId)!.record;
+    if (rec.revoked_at !== null) throw new ReleaseError('RELEASE_KEY_REVOKED', `Key ${rec.key_id} of ${slug} was revoked at ${rec.revoked_at}.`);
+    if (!keyIds.includes(o.key.keyId)) keyIds.push(o.key.keyId);
+  }
+
+  const scopes = publisher.namespaces.map(parsePurlScope);
+  for (const p of statement.purls) {
+    if (!scopes.some((s) => scopeCovers(s, p))) {
+      throw new ReleaseError('RELEASE_PURL_NOT_ALLOWED', `${slug} may publish releases of ${publisher.namespaces.join(', ')} only, not ${formatPurl(p)}.`);
+    }
+  }
+
+  return {
+    entry,
+    digest: createHash('sha256').update(entry).digest('hex'),
+    leafHash: Buffer.from(hashLeaf(entry)).toString('hex'),
+    purls: statement.purls.map(formatPurl),
+    keyIds,
+  };
+}

@@ -1,0 +1,200 @@
+/** Batch publishing (POST /api/v1/releases/batch) and the verification worker pool behind every publish. */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { demoToken, startHarness, type Harness } from '../http/harness.js';
+import { IN_TOTO_PAYLOAD_TYPE, serializeEnvelope, signEnvelope } from '../../src/release/dsse.js';
+import { MAX_BATCH_ENVELOPES } from '../../src/release/release-service.js';
+import { SLSA_PROVENANCE_PREDICATE_TYPE, STATEMENT_TYPE } from '../../src/release/statement.js';
+import { verifyRelease } from '../../src/release/verify.js';
+import { VerifyPool } from '../../src/release/verify-pool.js';
+import { ndjsonSpans } from '../../src/http/routes/releases.js';
+import { newKey, releaseEnvelope, sha256, type TestKey } from './support.js';
+
+const ORG = 'demo-northwind';
+
+function slsaEnvelope(purl: string, file: string, key: TestKey): string {
+  const statement = {
+    _type: STATEMENT_TYPE,
+    subject: [{ name: 'agent', uri: purl, digest: { sha256: sha256(file) } }],
+    predicateType: SLSA_PROVENANCE_PREDICATE_TYPE,
+    predicate: { buildDefinition: { buildType: 'https://example.com/build/v1', externalParameters: {} }, runDetails: { builder: { id: 'https://ci.example.com' } } },
+  };
+  return serializeEnvelope(signEnvelope(IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement)), [key.key]));
+}
+
+describe('batch publish', () => {
+  let h: Harness;
+  let token: string;
+  let key: TestKey;
+  let keyRecordId: string;
+  const env = (version: string, k: TestKey = key, slug = ORG) => serializeEnvelope(releaseEnvelope(`pkg:generic/${slug}/agent@${version}`, { [`agent-${version}.tgz`]: `agent ${version}` }, [k]));
+  const ndjson = (lines: string[], t: string | null = token) =>
+    h.call('POST', '/api/v1/releases/batch', { token: t, headers: { 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') + '\n' });
+
+  before(async () => {
+    h = await startHarness();
+    await h.ctx.ledger.integrate();
+    token = demoToken(h.init, ORG);
+    key = newKey();
+    const r = await h.call('POST', `/api/v1/orgs/${ORG}/keys`, { token: h.init.admin_token, body: { name: 'batch', public_key: key.pem } });
+    assert.equal(r.statusCode, 201, r.body);
+    keyRecordId = r.json().id;
+  });
+  after(() => h.close());
+
+  it('publishes many envelopes; each answer is its own, every proof is against one checkpoint and verifies offline', async () => {
+    const stranger = newKey();
+    const lines = [
+      env('1.0.0'),
+      env('1.0.1'),
+      `  ${env('1.0.2')}  \r`, // surrounding blanks and a CRLF line end are fine
+      '',
+      env('1.0.3', stranger), // not a key of the organisation
+      '{"payloadType": 1}', // malformed
+      env('1.0.4').replace(/"sig":"(.)/, (_m, c: string) => `"sig":"${c === 'A' ? 'B' : 'A'}`), // signature altered
+      serializeEnvelope(releaseEnvelope('pkg:generic/demo-contoso-cloud/agent@1.0.0', { 'x.tgz': 'x' }, [key])), // another signatory's namespace
+      '{"payloadType":"a","payload":"","signatures":[{"sig":"AA=="}],"payloadType":"b"}', // duplicate member
+      '\u00ff\u00fe',
+      slsaEnvelope(`pkg:generic/${ORG}/agent@2.0.0`, 'agent 2.0.0', key),
+    ];
+    const r = await ndjson(lines);
+    assert.equal(r.statusCode, 200, r.body);
+    const body = r.json();
+    assert.equal(body.results.length, 10, 'blank lines are not envelopes');
+    assert.equal(body.published, 4);
+    assert.equal(body.refused, 6);
+    const codes = body.results.map((x: any) => x.problem?.code ?? 'ok');
+    assert.deepEqual(codes, [
+      'ok',
+      'ok',
+      'ok',
+      'RELEASE_KEY_UNKNOWN',
+      'RELEASE_ENVELOPE_MALFORMED',
+      'RELEASE_SIGNATURE_INVALID',
+      'RELEASE_PURL_NOT_ALLOWED',
+      'RELEASE_ENVELOPE_MALFORMED',
+      'RELEASE_ENVELOPE_MALFORMED',
+      'ok',
+    ]);
+    for (const x of body.results.filter((y: any) => y.problem)) {
+      assert.equal(typeof x.problem.status, 'number');
+      assert.match(x.problem.type, /^urn:accord:error:/);
+      assert.ok(x.problem.detail.length > 0);
+    }
+    const trust = (await h.call('GET', '/api/v1/trust')).body;
+    const files = ['agent 1.0.0', 'agent 1.0.1', 'agent 1.0.2'];
+    const ok = body.results.filter((x: any) => !x.problem);
+    const indexes = new Set<number>();
+    ok.slice(0, 3).forEach((x: any, i: number) => {
+      assert.ok(x.tlog_proof.endsWith(body.checkpoint), 'one checkpoint for the batch');
+      indexes.add(x.index);
+      const canonical = serializeEnvelope(releaseEnvelope(`pkg:generic/${ORG}/agent@1.0.${i}`, { [`agent-1.0.${i}.tgz`]: files[i]! }, [key]));
+      const v = verifyRelease({ file: Buffer.from(files[i]!), envelope: canonical, proof: x.tlog_proof, trust });
+      assert.ok(v.ok, JSON.stringify(v.checks));
+      assert.deepEqual(x.signer, { org: ORG, key_ids: [key.keyId] });
+      assert.deepEqual(x.purls, [`pkg:generic/${ORG}/agent@1.0.${i}`]);
+    });
+    assert.equal(indexes.size, 3);
+    // The log holds exactly the canonical envelope bytes.
+    const entry = await h.ctx.ledger.entry(ok[2].index);
+    assert.equal(entry.kind, 'release');
+    assert.equal(Buffer.from(entry.data).toString(), lines[2]!.trim());
+    assert.equal(ok[2].leaf_hash, sha256(Buffer.concat([Buffer.of(0), Buffer.from(entry.data)])));
+    // SLSA provenance is accepted the same way.
+    const slsa = verifyRelease({ file: Buffer.from('agent 2.0.0'), envelope: lines[10]!, proof: ok[3].tlog_proof, trust });
+    assert.ok(slsa.ok, JSON.stringify(slsa.checks));
+  });
+
+  it('accepts JSON {"envelopes": [...]} too; an envelope published twice keeps its index', async () => {
+    const e = env('3.0.0');
+    const r = await h.call('POST', '/api/v1/releases/batch', { token, body: { envelopes: [JSON.parse(e), JSON.parse(e)] } });
+    assert.equal(r.statusCode, 200, r.body);
+    const [a, b] = r.json().results;
+    assert.equal(a.index, b.index);
+    const again = await ndjson([e]);
+    assert.equal(again.json().results[0].index, a.index);
+    // The single endpoint agrees.
+    const single = await h.call('POST', '/api/v1/releases', { token, headers: { 'content-type': 'application/json' }, payload: e });
+    assert.equal(single.statusCode, 201, single.body);
+    assert.equal(single.json().index, a.index);
+  });
+
+  it('a revoked key stops verifying at once', async () => {
+    const k = newKey();
+    const reg = await h.call('POST', `/api/v1/orgs/${ORG}/keys`, { token: h.init.admin_token, body: { name: 'soon revoked', public_key: k.pem } });
+    assert.equal((await ndjson([env('4.0.0', k)])).json().published, 1);
+    assert.equal((await h.call('DELETE', `/api/v1/orgs/${ORG}/keys/${reg.json().id}`, { token: h.init.admin_token })).statusCode, 200);
+    const r = await ndjson([env('4.0.1', k), env('4.0.2')]);
+    assert.deepEqual(
+      r.json().results.map((x: any) => x.problem?.code ?? 'ok'),
+      ['RELEASE_KEY_REVOKED', 'ok'],
+    );
+    const single = await h.call('POST', '/api/v1/releases', { token, headers: { 'content-type': 'application/json' }, payload: env('4.0.3', k) });
+    assert.equal(single.json().code, 'RELEASE_KEY_REVOKED');
+    assert.ok(keyRecordId);
+  });
+
+  it('refuses whole requests with problem+json: no envelope, too many, too large, wrong shape, wrong caller', async () => {
+    const problem = (r: { statusCode: number; headers: Record<string, unknown>; json(): any; body: string }, status: number, code: string) => {
+      assert.equal(r.statusCode, status, r.body);
+      assert.match(String(r.headers['content-type']), /^application\/problem\+json/);
+      assert.equal(r.json().code, code, r.body);
+    };
+    problem(await ndjson(['', '  ']), 400, 'VALIDATION_FAILED');
+    problem(await ndjson(Array.from({ length: MAX_BATCH_ENVELOPES + 1 }, () => '{}')), 413, 'RELEASE_BATCH_TOO_LARGE');
+    problem(await h.call('POST', '/api/v1/releases/batch', { token, body: { envelopes: Array.from({ length: MAX_BATCH_ENVELOPES + 1 }, () => ({})) } }), 413, 'RELEASE_BATCH_TOO_LARGE');
+    problem(await h.call('POST', '/api/v1/releases/batch', { token, headers: { 'content-type': 'application/x-ndjson' }, payload: 'x'.repeat(9 * 1024 * 1024) }), 413, 'PAYLOAD_TOO_LARGE');
+    problem(await h.call('POST', '/api/v1/releases/batch', { token, body: [] }), 400, 'VALIDATION_FAILED');
+    problem(await h.call('POST', '/api/v1/releases/batch', { token, body: { envelopes: [], more: 1 } }), 400, 'VALIDATION_FAILED');
+    problem(await h.call('POST', '/api/v1/releases/batch', { token, body: { envelopes: [] } }), 400, 'VALIDATION_FAILED');
+    problem(await h.call('POST', '/api/v1/releases/batch', { token, headers: { 'content-type': 'application/json' }, payload: '{"envelopes":[],"envelopes":[]}' }), 400, 'VALIDATION_FAILED');
+    problem(await h.call('POST', '/api/v1/releases/batch', { token, headers: { 'content-type': 'text/plain' }, payload: env('5.0.0') }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    problem(await ndjson([env('5.0.1')], null), 401, 'AUTH_REQUIRED');
+    problem(await ndjson([env('5.0.2')], demoToken(h.init, ORG, 'analyst')), 403, 'FORBIDDEN');
+  });
+
+  it('splits NDJSON into line spans', () => {
+    const text = Buffer.from('a\n\n b \r\n\t\nc');
+    const spans = ndjsonSpans(text);
+    const parts: string[] = [];
+    for (let i = 0; i < spans.length; i += 2) parts.push(text.subarray(spans[i], spans[i + 1]).toString());
+    assert.deepEqual(parts, ['a', ' b ', 'c']);
+  });
+});
+
+describe('verification pool', () => {
+  const key = newKey();
+  const publisher = { slug: ORG, namespaces: [`pkg:*/${ORG}`], keys: [{ key_id: key.keyId, public_key: key.pem, revoked_at: null }] };
+  const lines = Array.from({ length: 150 }, (_, i) =>
+    i % 7 === 3 ? '{"nope": true}' : serializeEnvelope(releaseEnvelope(`pkg:generic/${ORG}/lib@1.${i}`, { 'lib.tgz': String(i) }, [key])),
+  );
+  const body = Buffer.from(lines.join('\n'));
+  const spans = ndjsonSpans(body);
+
+  it('workers give the same results as the calling thread, in order', async () => {
+    const pool = new VerifyPool({ threads: 2, chunk: 16 });
+    const inline = new VerifyPool({ threads: 0 });
+    try {
+      const [a, b, c] = await Promise.all([pool.check(publisher, { bytes: body, spans }), inline.check(publisher, { bytes: body, spans }), pool.check(publisher, { values: lines.map((l) => JSON.parse(l)) })]);
+      const show = (rs: typeof a) => rs.map((r) => ('ok' in r ? `${r.ok.digest} ${r.ok.leafHash} ${Buffer.from(r.ok.entry).toString()}` : `${r.error.name} ${(r.error as any).code}`));
+      assert.deepEqual(show(a), show(b));
+      assert.deepEqual(show(c), show(b));
+      assert.equal(a.filter((r) => 'error' in r).length, 21);
+      assert.equal(pool.inFlight, 0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses with BACK_PRESSURE past its bound instead of queueing', async () => {
+    const pool = new VerifyPool({ threads: 1, maxPending: 100 });
+    try {
+      const first = pool.check(publisher, { bytes: body, spans: spans.slice(0, 2 * 80) });
+      await assert.rejects(pool.check(publisher, { bytes: body, spans: spans.slice(0, 2 * 40) }), (e: any) => e.code === 'BACK_PRESSURE' && e.retryAfterSeconds >= 1);
+      assert.equal((await first).length, 80);
+      assert.equal((await pool.check(publisher, { bytes: body, spans: spans.slice(0, 2 * 40) })).length, 40);
+    } finally {
+      await pool.close();
+    }
+  });
+});
