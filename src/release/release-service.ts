@@ -122,8 +122,7 @@ export class ReleaseService {
    */
   async publish(actor: Principal, body: unknown): Promise<PublishedRelease> {
     const publisher = await this.publisher(actor);
-    const [result] = await this.verifier.check(publisher, { values: [body] });
-    if (!result) throw new ReleaseError('RELEASE_WORKER_FAILED', 'the publish check gave no result');
+    const result = await this.verifier.checkOne(publisher, body);
     if ('error' in result) throw result.error;
     const c = result.ok;
     const { checkpoint, logged } = await this.logAndProve([c]);

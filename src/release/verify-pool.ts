@@ -73,6 +73,9 @@ export class VerifyPool {
   private readonly threads: number;
   private readonly maxPending: number;
   private readonly chunk: number;
+  /** Single publishes waiting for the end of this turn of the event loop, to go out together. */
+  private singles: { publisher: Publisher; value: unknown; resolve: (r: CheckResult) => void; reject: (e: unknown) => void }[] = [];
+  private singlesTimer: NodeJS.Immediate | null = null;
 
   constructor(options: VerifyPoolOptions = {}) {
     this.threads = options.threads ?? Math.min(availableParallelism(), 8);
@@ -121,15 +124,46 @@ export class VerifyPool {
     return best;
   }
 
-  private send(publisher: Publisher, part: { bytes: Uint8Array; spans: number[] } | { values: readonly unknown[] }, count: number): Promise<readonly VerifyOutcome[]> {
+  private send(part: Omit<VerifyRequest, 'id'>, count: number): Promise<readonly VerifyOutcome[]> {
     const slot = this.leastBusy();
     const id = this.nextId++;
     slot.load += count;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { slot, count, resolve, reject });
-      const req: VerifyRequest = { id, publisher, ...part };
-      slot.worker.postMessage(req, 'bytes' in part ? [part.bytes.buffer as ArrayBuffer] : []);
+      const req: VerifyRequest = { id, ...part };
+      slot.worker.postMessage(req, part.bytes ? [part.bytes.buffer as ArrayBuffer] : []);
     });
+  }
+
+  /** Sends the single publishes queued this turn, a chunk per message (a message per request would cost more than its verification). */
+  private flushSingles(): void {
+    this.singlesTimer = null;
+    const queued = this.singles;
+    this.singles = [];
+    const per = Math.max(1, Math.min(this.chunk, Math.ceil(queued.length / Math.max(1, this.threads))));
+    for (let i = 0; i < queued.length; i += per) {
+      const part = queued.slice(i, i + per);
+      this.send({ singles: part.map((q) => ({ publisher: q.publisher, value: q.value })) }, part.length).then(
+        (outcomes) => part.forEach((q, k) => q.resolve(rebuild(outcomes[k]!))),
+        (err: unknown) => part.forEach((q) => q.reject(err)),
+      );
+    }
+  }
+
+  /** Checks one envelope (a parsed JSON value) for `publisher`; BACK_PRESSURE when too many are in flight. */
+  async checkOne(publisher: Publisher, value: unknown): Promise<CheckResult> {
+    if (this.closed) throw new ReleaseError('RELEASE_WORKER_FAILED', 'the verification pool is closed');
+    if (this.threads === 0) return rebuild(runVerifyRequest({ id: 0, publisher, values: [value] })[0]!);
+    if (this.pending + 1 > this.maxPending) throw new BackPressureError('Too many release statements are being verified; retry shortly.', 1);
+    this.pending++;
+    try {
+      return await new Promise<CheckResult>((resolve, reject) => {
+        this.singles.push({ publisher, value, resolve, reject });
+        this.singlesTimer ??= setImmediate(() => this.flushSingles());
+      });
+    } finally {
+      this.pending--;
+    }
   }
 
   /** Checks envelopes for `publisher`; results in input order. BACK_PRESSURE when too many are in flight. */
@@ -149,7 +183,7 @@ export class VerifyPool {
       for (let i = 0; i < count; i += per) {
         const n = Math.min(per, count - i);
         if ('values' in input) {
-          parts.push(this.send(publisher, { values: input.values.slice(i, i + n) }, n));
+          parts.push(this.send({ publisher, values: input.values.slice(i, i + n) }, n));
         } else {
           // One copy of the chunk's contiguous bytes, transferred: a view would clone the whole body
           // (and Buffer#slice makes views, so Uint8Array's slice is called).
@@ -157,7 +191,7 @@ export class VerifyPool {
           const to = input.spans[2 * (i + n) - 1]!;
           const spans: number[] = [];
           for (let k = 2 * i; k < 2 * (i + n); k++) spans.push(input.spans[k]! - from);
-          parts.push(this.send(publisher, { bytes: Uint8Array.prototype.slice.call(input.bytes, from, to), spans }, n));
+          parts.push(this.send({ publisher, bytes: Uint8Array.prototype.slice.call(input.bytes, from, to), spans }, n));
         }
       }
       return (await Promise.all(parts)).flat().map(rebuild);
@@ -169,6 +203,8 @@ export class VerifyPool {
   /** Stops the workers; pending checks fail. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.singlesTimer) clearImmediate(this.singlesTimer);
+    for (const q of this.singles.splice(0)) q.reject(new ReleaseError('RELEASE_WORKER_FAILED', 'the verification pool was closed'));
     const slots = this.slots.splice(0);
     for (const [id, w] of this.waiting) {
       this.waiting.delete(id);

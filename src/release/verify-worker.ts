@@ -9,14 +9,19 @@ import { checkRelease, type CheckedRelease, type Publisher } from './publish-che
  * signature verification. Holds no state but parsed public keys.
  */
 
-/** A chunk of envelopes to check: JSON texts as spans of `bytes`, or parsed JSON values. */
+/**
+ * A chunk of envelopes to check: JSON texts as spans of `bytes`, or parsed JSON
+ * values, all for `publisher`; or single publishes of several requests (`singles`),
+ * each with its own publisher.
+ */
 export interface VerifyRequest {
   readonly id: number;
-  readonly publisher: Publisher;
+  readonly publisher?: Publisher;
   readonly bytes?: Uint8Array;
   /** Start and end offsets in `bytes`, two per envelope. */
   readonly spans?: readonly number[];
   readonly values?: readonly unknown[];
+  readonly singles?: readonly { readonly publisher: Publisher; readonly value: unknown }[];
 }
 
 /** What became of one envelope: checked, or the error a publish answers with (rebuilt on the calling thread). */
@@ -29,12 +34,14 @@ export interface VerifyResponse {
 
 /** Checks each envelope of a request; never throws. */
 export function runVerifyRequest(req: VerifyRequest): VerifyOutcome[] {
-  const inputs: unknown[] = [];
-  if (req.bytes && req.spans) for (let i = 0; i + 1 < req.spans.length; i += 2) inputs.push(req.bytes.subarray(req.spans[i], req.spans[i + 1]));
-  if (req.values) inputs.push(...req.values);
-  return inputs.map((input): VerifyOutcome => {
+  const inputs: { input: unknown; publisher: Publisher }[] = [];
+  const publisher = req.publisher;
+  if (publisher && req.bytes && req.spans) for (let i = 0; i + 1 < req.spans.length; i += 2) inputs.push({ input: req.bytes.subarray(req.spans[i], req.spans[i + 1]), publisher });
+  if (publisher && req.values) for (const input of req.values) inputs.push({ input, publisher });
+  if (req.singles) for (const s of req.singles) inputs.push({ input: s.value, publisher: s.publisher });
+  return inputs.map(({ input, publisher }): VerifyOutcome => {
     try {
-      return { ok: checkRelease(input, req.publisher) };
+      return { ok: checkRelease(input, publisher) };
     } catch (err) {
       return {
         error:

@@ -186,6 +186,20 @@ describe('verification pool', () => {
     }
   });
 
+  it('single checks made together go out together, each with its own publisher', async () => {
+    const pool = new VerifyPool({ threads: 2, chunk: 8 });
+    const other = { slug: 'demo-contoso-cloud', namespaces: ['pkg:*/demo-contoso-cloud'], keys: [] };
+    try {
+      const results = await Promise.all(lines.slice(0, 40).map((l, i) => pool.checkOne(i % 2 === 0 ? publisher : other, JSON.parse(l))));
+      const codes = results.map((r, i) => ('ok' in r ? 'ok' : `${(r.error as any).code}${i % 2}`));
+      const expected = lines.slice(0, 40).map((l, i) => (i % 7 === 3 ? `RELEASE_ENVELOPE_MALFORMED${i % 2}` : i % 2 === 0 ? 'ok' : 'RELEASE_KEY_UNKNOWN1'));
+      assert.deepEqual(codes, expected);
+      assert.equal(pool.inFlight, 0);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('refuses with BACK_PRESSURE past its bound instead of queueing', async () => {
     const pool = new VerifyPool({ threads: 1, maxPending: 100 });
     try {
