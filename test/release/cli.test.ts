@@ -88,6 +88,10 @@ describe('accord release / trust / verify (CLI)', () => {
     assert.equal(r.code, 0, r.stderr);
     const trust = JSON.parse(readFileSync(p('trust.json'), 'utf8'));
     assert.equal(trust.type, 'accord-trust');
+    // On the machine holding the log, the data directory gives the same file without a server.
+    r = await accord(['trust', 'export', '--data', h.ctx.config.dataDir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual({ ...JSON.parse(r.stdout), generated_at: trust.generated_at }, trust);
 
     // Variants of the inputs for the failure cases.
     writeFileSync(p('tampered.tgz'), 'the genuine agent, with a backdoor');

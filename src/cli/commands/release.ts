@@ -151,10 +151,11 @@ Typical flow (docs/releases.md):
   const trust = program.command('trust').description('The trust file offline verification needs');
   trust
     .command('export')
-    .description("Fetch the server's trust file (log key, witnesses, quorum, signatories' release keys and namespaces)")
+    .description("The trust file (the log's tlog-policy, signatories' release keys and namespaces): from the server, or with --data from a data directory's database")
     .option('--out <file>', 'write it here instead of stdout')
-    .action(async (o: { out?: string }, cmd: Command) => {
-      const file = await clientFor(cmd).request<unknown>('GET', 'trust');
+    .option('--data <dir>', "read the data directory's database instead of asking a server")
+    .action(async (o: { out?: string; data?: string }, cmd: Command) => {
+      const file = o.data !== undefined ? await (await import('../local-trust.js')).localTrustFile(o.data) : await clientFor(cmd).request<unknown>('GET', 'trust');
       // Check it before anyone relies on it.
       parseTrustFile(JSON.stringify(file));
       const text = `${JSON.stringify(file, null, 2)}\n`;
