@@ -7,8 +7,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ledger } from '../src/ledger/ledger.js';
 import { decodeSignerKey } from '../src/ledger/note-key.js';
@@ -26,39 +27,73 @@ const init = spawnSync(process.execPath, ['dist/cli.js', 'init', '--data', data]
 if (init.status !== 0) throw new Error(init.stderr);
 const manifest = readManifest(data);
 
-// Fill the log through the domain API.
+// Fill the log through the domain API: adds from many concurrent callers, integrated as they arrive.
 const store = await openSqliteStore(paths(data).sqlite);
 const ledger = new Ledger(store.log, { origin: manifest.log_origin, signer: decodeSignerKey(readLogKey(data)), now: () => new Date() });
-await ledger.currentState();
+await ledger.start();
+const mib = (n: number) => Math.round(n / 2 ** 20);
+let peakRss = 0;
+const rssAt: string[] = [];
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
 const t0 = performance.now();
-for (let i = 0; i < N; i += 50_000) {
-  const batch: Promise<number>[] = [];
-  for (let j = i; j < Math.min(N, i + 50_000); j++) batch.push(ledger.append('bench', new TextEncoder().encode(`bench entry ${j} ${'y'.repeat(j % 64)}`)));
-  await Promise.all(batch);
-  await ledger.integrate();
-}
+let next = 0;
+let nextReport = N / 4;
+await Promise.all(
+  Array.from({ length: 20 }, async () => {
+    while (next < N) {
+      const batch: Promise<number>[] = [];
+      for (let k = 0; k < 1000 && next < N; k++, next++) batch.push(ledger.append('bench', new TextEncoder().encode(`bench entry ${next} ${'y'.repeat(next % 64)}`)));
+      await Promise.all(batch);
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      if (next >= nextReport) {
+        rssAt.push(`${Math.round((100 * next) / N)}%: ${mib(process.memoryUsage().rss)} MiB`);
+        nextReport += N / 4;
+      }
+    }
+  }),
+);
+while ((await ledger.currentState()).size < N) await ledger.integrate();
+await ledger.stop();
 const state = await ledger.currentState();
 const fillS = (performance.now() - t0) / 1000;
+clearInterval(sampler);
 
-// Inclusion proofs at this size.
+// Inclusion proofs at this size, for random entries, after a warm-up; GC pauses in the measured window are counted.
+for (let k = 0; k < 1000; k++) await ledger.inclusionProof(Math.floor(Math.random() * state.size));
+const gcs: number[] = [];
+const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => gcs.push(e.duration)));
+observer.observe({ entryTypes: ['gc'] });
+const PROOFS = 10_000;
 const times: number[] = [];
-for (let k = 0; k < 5000; k++) {
+// CPU time of each proof next to its wall time: a wall-clock tail the CPU time does not have is the
+// process waiting (for a core, on a loaded machine), not work.
+const cpu: number[] = [];
+for (let k = 0; k < PROOFS; k++) {
   const idx = Math.floor(Math.random() * state.size);
+  const c = process.cpuUsage();
   const s = performance.now();
   await ledger.inclusionProof(idx);
   times.push(performance.now() - s);
+  const d = process.cpuUsage(c);
+  cpu.push((d.user + d.system) / 1000);
 }
+cpu.sort((a, b) => a - b);
+await new Promise((r) => setTimeout(r, 100));
+gcs.push(...observer.takeRecords().map((e) => e.duration));
+observer.disconnect();
 times.sort((a, b) => a - b);
 await store.close();
 
 // Tile reads over HTTP from a separate server process.
 const server = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/cli.js', 'serve', '--data', data, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ACCORD_LOG_LEVEL: 'warn' } });
+let err = '';
 const url = await new Promise<string>((resolve, reject) => {
   server.stderr.on('data', (b: Buffer) => {
+    err += b.toString();
     const m = /serving (http:\/\/\S+)/.exec(b.toString());
     if (m) resolve(m[1]!);
   });
-  server.on('exit', () => reject(new Error('server exited')));
+  server.on('exit', () => reject(new Error(`server exited: ${err}`)));
 });
 const fullTiles = Math.floor(state.size / 256);
 const paths_ = Array.from({ length: 2000 }, (_, k) =>
@@ -72,7 +107,11 @@ await new Promise((r) => server.once('exit', r));
 rmSync(dir, { recursive: true, force: true });
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 console.log(`log size ${fmt(state.size)} (filled in ${fillS.toFixed(1)} s: ${fmt(state.size / fillS)} entries/s)`);
-console.log(`inclusion proof (domain API, SQLite tiles): p50 ${times[2500]!.toFixed(3)} ms, p99 ${times[4950]!.toFixed(3)} ms`);
+const q = (f: number) => times[Math.floor(f * (PROOFS - 1))]!.toFixed(3);
+console.log(`inclusion proof (domain API, SQLite tiles), ${fmt(PROOFS)} random entries after 1,000 warm-up: p50 ${q(0.5)} ms, p90 ${q(0.9)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms`);
+console.log(`  CPU time per proof: p50 ${cpu[PROOFS / 2]!.toFixed(3)} ms, p99 ${cpu[Math.floor(0.99 * (PROOFS - 1))]!.toFixed(3)} ms (load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores)`);
+console.log(`  GC during the proofs: ${gcs.length} pauses, ${gcs.reduce((a, b) => a + b, 0).toFixed(1)} ms in all, longest ${Math.max(0, ...gcs).toFixed(1)} ms`);
+console.log(`rss while filling: ${rssAt.join(', ')}; peak ${mib(peakRss)} MiB`);
 console.log(`tile + bundle reads over HTTP (${CONNECTIONS} keep-alive connections × ${PIPELINE} pipelined, gzip, ${seconds.toFixed(1)} s, same machine): ${fmt(reads / seconds)} reads/s, ${fmt(bytes / seconds / 2 ** 20)} MiB/s`);
 
 /** Reads `paths` round-robin over `connections` sockets for `seconds`; every answer must be a 200. */

@@ -8,7 +8,7 @@ import type { LogState, LogStore, NewEntry, StoredEntry } from './log-store.js';
 import { emptyTreeHash, proveConsistency, proveInclusion } from './merkle.js';
 import type { NoteSigner } from './note-key.js';
 import { formatTlogProof } from './proof.js';
-import { TILE_WIDTH } from './tile-path.js';
+import { TILE_HEIGHT, TILE_WIDTH } from './tile-path.js';
 import { tileHashReader } from './tiles.js';
 import { Lru } from './lru.js';
 import type { HashReader, NodeId } from './merkle.js';
@@ -78,7 +78,7 @@ export class Ledger {
   private readonly waiters = new Set<{ index: number; resolve: (s: LogState) => void }>();
   private waiterPoll: NodeJS.Timeout | undefined;
   /** Hashes of complete subtrees: immutable in an append-only log, so cached (about 100 bytes each). */
-  private readonly nodes = new Lru<string, Uint8Array>(500_000);
+  private readonly nodes = new Lru<number, Uint8Array>(500_000);
   /**
    * Entries this node sequenced and has not integrated yet, as consecutive runs
    * (`start` is the index of `data[0]`), so integration need not read back what
@@ -359,21 +359,33 @@ export class Ledger {
     for (const w of this.waiters) if (state.size > w.index) w.resolve(state);
   }
 
-  /** A hash reader over the stored tiles for a tree of `size`, with complete-subtree hashes cached. */
+  /**
+   * A hash reader over the stored tiles for a tree of `size`, with the hashes of
+   * complete subtrees of 256 leaves or more cached (they are shared by many proofs).
+   * Smaller ones come from one level-0 tile and are rarely asked for twice: caching
+   * them would only churn the cache, and churn of long-lived objects is what makes
+   * the garbage collector pause (the p99 of proofs).
+   */
   private hashReader(size: number): HashReader {
     const tiles = tileHashReader(size, this.store);
     const cache = this.nodes;
+    // level >= 8 and index < 2^53 / 2^8: index * 64 + level is an exact, unique number.
+    const key = (n: NodeId) => (n.level >= TILE_HEIGHT ? n.index * 64 + n.level : undefined);
     return {
       async readHashes(wanted: readonly NodeId[]): Promise<readonly Uint8Array[]> {
-        const out: (Uint8Array | undefined)[] = wanted.map((n) => cache.get(`${n.level}/${n.index}`));
+        const out: (Uint8Array | undefined)[] = wanted.map((n) => {
+          const k = key(n);
+          return k === undefined ? undefined : cache.get(k);
+        });
         const missing = wanted.filter((_, i) => out[i] === undefined);
         if (missing.length > 0) {
           const read = await tiles.readHashes(missing);
-          let k = 0;
+          let j = 0;
           wanted.forEach((n, i) => {
             if (out[i] === undefined) {
-              out[i] = read[k++]!;
-              cache.set(`${n.level}/${n.index}`, out[i]!);
+              out[i] = read[j++]!;
+              const k = key(n);
+              if (k !== undefined) cache.set(k, out[i]!);
             }
           });
         }

@@ -1,6 +1,7 @@
 import { checkEntrySize, decodeEntryBundle, encodeEntryBundle } from './entry-bundle.js';
 import { LedgerError } from './errors.js';
-import { hashLeaf, rootFromLeafHashes } from './merkle.js';
+import { hashLeaf } from './merkle.js';
+import { perfectSubtreeRoot } from './sha256.js';
 import { entryBundlePath, TILE_WIDTH, tilePath } from './tile-path.js';
 import type { EntryBundleId, TileId } from './tile-path.js';
 import { encodeTile, hashCountAtLevel, partialEntryBundle, partialTiles, tileHashes, treeHashFromPartialTiles } from './tiles.js';
@@ -89,7 +90,7 @@ export async function appendEntries(source: TileSource, oldSize: number, entries
       const data = encodeTile(chunk);
       tiles.push({ tile, path: tilePath(tile), data });
       // A full tile contributes one hash to the level above; a partial one never does (tlog-tiles §Partial Tiles).
-      if (chunk.length === TILE_WIDTH) completed.push(rootFromLeafHashes(chunk));
+      if (chunk.length === TILE_WIDTH) completed.push(perfectSubtreeRoot(data, 0, TILE_WIDTH));
       else edge.set(level, data);
     });
     if (newCount % TILE_WIDTH === 0) edge.delete(level);

@@ -1,5 +1,6 @@
 import { LedgerError } from './errors.js';
-import { foldSubtrees, HASH_SIZE, rootFromLeafHashes } from './merkle.js';
+import { foldSubtrees, HASH_SIZE } from './merkle.js';
+import { perfectSubtreeRoot } from './sha256.js';
 import type { HashReader, NodeId } from './merkle.js';
 import { TILE_HEIGHT, TILE_WIDTH } from './tile-path.js';
 import type { EntryBundleId, TileId } from './tile-path.js';
@@ -154,8 +155,15 @@ export function encodeTile(hashes: readonly Uint8Array[]): Uint8Array {
 
 /** Hash of the subtree a full tile spans: the hash one tile level up (tlog-tiles §Merkle Tree). */
 export function fullTileRoot(data: Uint8Array): Uint8Array {
-  if (data.length !== FULL_TILE_BYTES) throw new LedgerError('TILE_INVALID', 'only a full tile has a root in the tree');
-  return rootFromLeafHashes(tileHashes(data, TILE_WIDTH));
+  if (!(data instanceof Uint8Array) || data.length !== FULL_TILE_BYTES) throw new LedgerError('TILE_INVALID', 'only a full tile has a root in the tree');
+  return perfectSubtreeRoot(data, 0, TILE_WIDTH);
+}
+
+/** Checks, as `tileHashes` does, that `data` holds at least `width` hashes of a tile. */
+function checkTileData(data: Uint8Array, width: number): void {
+  if (!(data instanceof Uint8Array) || data.length % HASH_SIZE !== 0 || data.length < width * HASH_SIZE || data.length > FULL_TILE_BYTES) {
+    throw new LedgerError('TILE_INVALID', `tile of ${String(data?.length)} bytes cannot hold ${width} hashes`);
+  }
 }
 
 function tileKey(tile: TileId): string {
@@ -178,13 +186,13 @@ export function tileHashReader(size: number, reader: TileReader): HashReader {
       if (data.length !== tiles.length) {
         throw new LedgerError('LOG_HASH_UNAVAILABLE', `asked for ${tiles.length} tiles, got ${data.length}`);
       }
-      const hashesByTile = new Map<string, Uint8Array[]>();
-      tiles.forEach((t, i) => hashesByTile.set(tileKey(t), tileHashes(data[i] as Uint8Array, t.width)));
-      return locations.map((loc) => {
-        const hashes = (hashesByTile.get(tileKey(loc.tile)) as Uint8Array[]).slice(loc.start, loc.start + loc.count);
-        // A power-of-two aligned run of hashes is a perfect subtree: its MTH is the node.
-        return loc.count === 1 ? (hashes[0] as Uint8Array) : rootFromLeafHashes(hashes);
+      const dataByTile = new Map<string, Uint8Array>();
+      tiles.forEach((t, i) => {
+        checkTileData(data[i] as Uint8Array, t.width);
+        dataByTile.set(tileKey(t), data[i] as Uint8Array);
       });
+      // A power-of-two aligned run of hashes is a perfect subtree: its MTH is the node.
+      return locations.map((loc) => perfectSubtreeRoot(dataByTile.get(tileKey(loc.tile)) as Uint8Array, loc.start, loc.count));
     },
   };
 }
@@ -200,12 +208,12 @@ export function treeHashFromPartialTiles(size: number, partials: ReadonlyMap<num
   for (const tile of partialTiles(size).reverse()) {
     const data = partials.get(tile.level);
     if (data === undefined) throw new LedgerError('LOG_HASH_UNAVAILABLE', `missing partial tile at level ${tile.level}`);
-    const hashes = tileHashes(data, tile.width);
+    checkTileData(data, tile.width);
     let offset = 0;
     for (let bit = TILE_HEIGHT - 1; bit >= 0; bit--) {
       const count = 2 ** bit;
       if ((tile.width & count) === 0) continue;
-      subtrees.push(rootFromLeafHashes(hashes.slice(offset, offset + count)));
+      subtrees.push(perfectSubtreeRoot(data, offset, count));
       offset += count;
     }
   }

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { Integration, NewEntry, StoredEntry } from '../../ledger/log-store.js';
+import type { Integration, LogState, NewEntry, StoredEntry } from '../../ledger/log-store.js';
+import { LedgerError } from '../../ledger/errors.js';
+import type { TileId } from '../../ledger/tile-path.js';
 import { SqlLogStore } from '../sql/log-store.js';
 import type { DB } from '../sql/schema.js';
 import { sqliteCapabilities } from './capabilities.js';
@@ -24,6 +26,7 @@ export class SqliteLogStore extends SqlLogStore {
   private readonly tile: Database.Statement;
   private readonly bundle: Database.Statement;
   private readonly casState: Database.Statement;
+  private readonly state: Database.Statement;
   private readonly putTile: Database.Statement;
   private readonly putBundle: Database.Statement;
 
@@ -40,6 +43,7 @@ export class SqliteLogStore extends SqlLogStore {
     this.range = raw.prepare('SELECT idx, kind, data, added_at FROM log_entries WHERE idx >= ? ORDER BY idx LIMIT ?');
     this.tile = raw.prepare('SELECT data FROM log_tiles WHERE level = ? AND idx = ?').pluck();
     this.bundle = raw.prepare('SELECT data FROM log_bundles WHERE idx = ?').pluck();
+    this.state = raw.prepare('SELECT size, root, checkpoint, updated_at FROM log_state WHERE id = 1');
     this.casState = raw.prepare('UPDATE log_state SET size = ?, root = ?, checkpoint = ?, updated_at = ? WHERE id = 1 AND size = ?');
     this.putTile = raw.prepare('INSERT INTO log_tiles (level, idx, data) VALUES (?, ?, ?) ON CONFLICT (level, idx) DO UPDATE SET data = excluded.data');
     this.putBundle = raw.prepare('INSERT INTO log_bundles (idx, data) VALUES (?, ?) ON CONFLICT (idx) DO NOTHING');
@@ -87,6 +91,24 @@ export class SqliteLogStore extends SqlLogStore {
       return true;
     });
     return this.kdb.connection().execute(async () => run());
+  }
+
+  // Every proof and checkpoint read starts here: prepared once.
+  override async readState(): Promise<LogState | undefined> {
+    const row = (await this.kdb.connection().execute(async () => this.state.get())) as { size: number; root: Buffer; checkpoint: string; updated_at: string } | undefined;
+    return row && { size: Number(row.size), rootHash: new Uint8Array(row.root), checkpoint: row.checkpoint, updated_at: row.updated_at };
+  }
+
+  // Proofs read a few tiles at once: one hop onto the connection for all of them.
+  override async readTiles(tiles: readonly TileId[]): Promise<readonly Uint8Array[]> {
+    const found = (await this.kdb.connection().execute(async () => tiles.map((t) => this.tile.get(t.level, t.index)))) as (Buffer | undefined)[];
+    return found.map((data, i) => {
+      const t = tiles[i]!;
+      if (!data || data.length < t.width * 32) {
+        throw new LedgerError('LOG_HASH_UNAVAILABLE', `tile ${t.level}/${t.index} (width ${t.width}) is not stored`);
+      }
+      return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    });
   }
 
   // Tile and bundle reads serve the public read API: prepared once, not per request.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
   consistencyProofPlan,
@@ -22,6 +22,7 @@ import {
   verifyInclusion,
 } from '../../../src/ledger/merkle.js';
 import type { HashReader, NodeId } from '../../../src/ledger/merkle.js';
+import { perfectSubtreeRoot } from '../../../src/ledger/sha256.js';
 import { assertLedgerError, hex, loadVector, prng, rejectsLedgerError } from './support.js';
 
 interface Rfc6962Vectors {
@@ -387,5 +388,27 @@ describe('defensive verification', () => {
         assert.equal((err as { code?: string }).code, 'LOG_PROOF_INVALID');
       }
     }
+  });
+});
+
+describe('perfect subtree roots hashed in place (plain-JavaScript SHA-256)', () => {
+  it('equal the node:crypto Merkle hashing for every power-of-two run of a tile', () => {
+    const tile = new Uint8Array(randomBytes(256 * 32));
+    const hashAt = (i: number) => tile.slice(i * 32, (i + 1) * 32);
+    for (let count = 1; count <= 256; count *= 2) {
+      for (let start = 0; start + count <= 256; start += count * 3 + count) {
+        const expected = rootFromLeafHashes(Array.from({ length: count }, (_, i) => hashAt(start + i)));
+        assert.deepEqual(Buffer.from(perfectSubtreeRoot(tile, start, count)), Buffer.from(expected), `${count} at ${start}`);
+      }
+    }
+    // Fixed inputs: all-zero and all-0xff children, against a direct SHA-256.
+    for (const fill of [0x00, 0xff, 0x80]) {
+      const two = new Uint8Array(64).fill(fill);
+      const direct = createHash('sha256').update(Uint8Array.of(1)).update(two).digest();
+      assert.deepEqual(Buffer.from(perfectSubtreeRoot(two, 0, 2)), direct);
+    }
+    assert.throws(() => perfectSubtreeRoot(tile, 0, 3), RangeError);
+    assert.throws(() => perfectSubtreeRoot(tile, 255, 2), RangeError);
+    assert.throws(() => perfectSubtreeRoot(tile, 0, 512), RangeError);
   });
 });
