@@ -18,6 +18,28 @@ const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
+/** Envelopes per batch publish request at most, and JSON bytes (under the server's 8 MiB body limit). */
+const BATCH_ENVELOPES = 1000;
+const BATCH_BYTES = 6 * 1024 * 1024;
+
+/** Splits envelope texts into consecutive `[from, to)` runs that each fit one batch request. */
+export function publishBatches(envelopes: readonly string[]): [number, number][] {
+  const out: [number, number][] = [];
+  let from = 0;
+  let bytes = 0;
+  envelopes.forEach((e, i) => {
+    const size = Buffer.byteLength(e) + 1;
+    if (i > from && (i - from >= BATCH_ENVELOPES || bytes + size > BATCH_BYTES)) {
+      out.push([from, i]);
+      from = i;
+      bytes = 0;
+    }
+    bytes += size;
+  });
+  if (envelopes.length > from) out.push([from, envelopes.length]);
+  return out;
+}
+
 /** A problem with the command's input (not with the release): exit 2. */
 class UsageProblem extends Error {}
 
@@ -92,6 +114,7 @@ Typical flow (docs/releases.md):
   accord keys add demo-northwind northwind-release.pub --name "release 2025"
   accord release sign --key northwind-release.key --purl pkg:generic/demo-northwind/agent@1.2.0 --out agent.intoto.json agent-1.2.0.tar.gz
   accord release publish agent.intoto.json --proof-out agent.tlog-proof
+  accord release publish dist/*.intoto.json     (several: one batch request per 1,000)
   accord trust export --out accord-trust.json
   accord verify agent-1.2.0.tar.gz --statement agent.intoto.json --proof agent.tlog-proof --trust accord-trust.json`,
     );
@@ -134,18 +157,45 @@ Typical flow (docs/releases.md):
     });
 
   release
-    .command('publish <envelope>')
-    .description("Publish a signed envelope into the log (your organisation's org-admin or psirt token); prints the log index and writes the tlog-proof")
-    .option('--proof-out <file>', 'where to write the c2sp.org/tlog-proof (default: ENVELOPE.proof)')
-    .action(async (file: string, o: { proofOut?: string }, cmd: Command) => {
-      const envelope = parseEnvelope(readInput(file, 'envelope'));
-      // The server logs the canonical form; send exactly that.
-      const body = JSON.parse(serializeEnvelope(envelope)) as unknown;
-      const r = await clientFor(cmd).request<{ index: number; tlog_proof: string; checkpoint: string; envelope: string; purls: string[] }>('POST', 'releases', body);
-      const proofPath = o.proofOut ?? `${file}.proof`;
-      writeOut(proofPath, r.tlog_proof);
-      if (wantsJson(cmd)) printJson({ ...r, proof_file: proofPath });
-      else process.stdout.write(`index ${r.index}\nproof ${proofPath}\n`);
+    .command('publish <envelopes...>')
+    .description(
+      "Publish signed envelopes into the log (your organisation's org-admin or psirt token); prints each log index and writes each tlog-proof. Several envelopes go in batches of up to 1,000 (POST /api/v1/releases/batch), each answered on its own",
+    )
+    .option('--proof-out <file>', 'where to write the c2sp.org/tlog-proof (default: ENVELOPE.proof; one envelope only)')
+    .action(async (files: string[], o: { proofOut?: string }, cmd: Command) => {
+      if (files.length > 1 && o.proofOut !== undefined) throw new UsageProblem('--proof-out names one file; with several envelopes each proof goes to ENVELOPE.proof');
+      // Every file is read and checked before anything is sent; the server logs the canonical form, so send exactly that.
+      const canonical = files.map((file) => serializeEnvelope(parseEnvelope(readInput(file, 'envelope'))));
+      const client = clientFor(cmd);
+      if (files.length === 1) {
+        const r = await client.request<{ index: number; tlog_proof: string; checkpoint: string; envelope: string; purls: string[] }>('POST', 'releases', JSON.parse(canonical[0]!) as unknown);
+        const proofPath = o.proofOut ?? `${files[0]!}.proof`;
+        writeOut(proofPath, r.tlog_proof);
+        if (wantsJson(cmd)) printJson({ ...r, proof_file: proofPath });
+        else process.stdout.write(`index ${r.index}\nproof ${proofPath}\n`);
+        return;
+      }
+      type Item = { index?: number; tlog_proof?: string; purls?: string[]; problem?: { code: string; detail: string } };
+      const out: ({ envelope: string } & ({ index: number; proof_file: string; purls: string[] } | { code: string; detail: string }))[] = [];
+      for (const [from, to] of publishBatches(canonical)) {
+        const r = await client.request<{ results: Item[] }>('POST', 'releases/batch', { envelopes: canonical.slice(from, to).map((e) => JSON.parse(e) as unknown) });
+        r.results.forEach((item, k) => {
+          const file = files[from + k]!;
+          if (item.problem || item.index === undefined || item.tlog_proof === undefined) {
+            const p = item.problem ?? { code: 'INTERNAL', detail: 'no answer for this envelope' };
+            out.push({ envelope: file, code: p.code, detail: p.detail });
+            if (!wantsJson(cmd)) process.stderr.write(`FAIL ${file}: ${p.code}: ${p.detail}\n`);
+            return;
+          }
+          const proofPath = `${file}.proof`;
+          writeOut(proofPath, item.tlog_proof);
+          out.push({ envelope: file, index: item.index, proof_file: proofPath, purls: item.purls ?? [] });
+          if (!wantsJson(cmd)) process.stdout.write(`${file}: index ${item.index}, proof ${proofPath}\n`);
+        });
+      }
+      if (wantsJson(cmd)) printJson({ results: out });
+      // A refused envelope fails the command; the published ones stay published (publishing again gives the same index).
+      if (out.some((x) => 'code' in x)) process.exitCode = 1;
     });
 
   const trust = program.command('trust').description('The trust file offline verification needs');
