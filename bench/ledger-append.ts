@@ -6,7 +6,7 @@
  *   node --import tsx bench/ledger-append.ts [N] [sqlite|postgres]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ledger } from '../src/ledger/ledger.js';
 import { generateSeed, signerFromSeed } from '../src/ledger/note-key.js';
@@ -23,6 +23,7 @@ const base = (await ledger.currentState()).size;
 
 const payload = (i: number) => new TextEncoder().encode(`{"type":"bench","i":${i},"pad":"${'x'.repeat(64)}"}`);
 const rssBefore = process.memoryUsage().rss;
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const WINDOW = 20_000; // adds in flight at once, like many concurrent clients
 let next = 0;
@@ -40,6 +41,7 @@ const tSeq = performance.now();
 await ledger.integrate();
 while ((await ledger.currentState()).size < base + N) await ledger.integrate();
 const tInt = performance.now();
+const cpuUsed = process.cpuUsage(cpu0);
 
 // Latency: single adds at a steady rate, time until a checkpoint covers each.
 const lat: number[] = [];
@@ -58,5 +60,6 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 console.log(`backend=${backend} entries=${fmt(N)} final_size=${fmt(state.size)}`);
 console.log(`sequenced (durable indexes): ${fmt(N / ((tSeq - t0) / 1000))} entries/s`);
 console.log(`sequenced + integrated:      ${fmt(N / ((tInt - t0) / 1000))} entries/s`);
+console.log(`CPU per entry, sequenced + integrated: ${((cpuUsed.user + cpuUsed.system) / N).toFixed(2)} µs (user ${(cpuUsed.user / N).toFixed(2)}, system ${(cpuUsed.system / N).toFixed(2)}; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores)`);
 console.log(`add→checkpoint latency (idle log, default 50 ms batching): p50 ${lat[100]!.toFixed(1)} ms, p99 ${lat[197]!.toFixed(1)} ms`);
 console.log(`rss: before ${fmt(rssBefore / 2 ** 20)} MiB, peak ${fmt(peakRss / 2 ** 20)} MiB`);

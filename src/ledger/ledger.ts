@@ -87,6 +87,8 @@ export class Ledger {
    */
   private recent: { start: number; data: Uint8Array[]; bytes: number }[] = [];
   private recentBytes = 0;
+  /** Until when (by `now`, ms) this node holds the sequencer lease as last taken or renewed; 0 if not known to. */
+  private leaseUntil = 0;
   private readonly o: Required<Omit<LedgerOptions, 'log' | 'onCheckpoint' | 'feeds'>> & Pick<LedgerOptions, 'log' | 'onCheckpoint' | 'feeds'>;
 
   constructor(
@@ -129,6 +131,7 @@ export class Ledger {
     this.pollTimer = this.integrateTimer = null;
     await this.drain();
     await this.integrate();
+    this.leaseUntil = 0;
     await this.store.releaseLease(this.nodeId);
   }
 
@@ -282,8 +285,15 @@ export class Ledger {
   /** One integration round; true when the log grew. */
   async integrateOnce(): Promise<boolean> {
     const now = this.o.now();
-    if (!(await this.store.acquireLease(this.nodeId, now.toISOString(), new Date(now.getTime() + this.o.leaseMs).toISOString()))) {
-      return false;
+    // The lease is renewed once half of it has passed, not on every round: each renewal is a
+    // durable write (an fsync on SQLite). Forks are excluded by the compare-and-swap regardless.
+    const left = this.leaseUntil - now.getTime();
+    if (!(left > this.o.leaseMs / 2 && left <= this.o.leaseMs)) {
+      this.leaseUntil = 0;
+      if (!(await this.store.acquireLease(this.nodeId, now.toISOString(), new Date(now.getTime() + this.o.leaseMs).toISOString()))) {
+        return false;
+      }
+      this.leaseUntil = now.getTime() + this.o.leaseMs;
     }
     for (const feed of this.o.feeds ?? []) {
       try {
@@ -305,6 +315,7 @@ export class Ledger {
       fullBundles: update.bundles.filter((b) => b.bundle.width === TILE_WIDTH).map((b) => ({ index: b.bundle.index, data: b.data })),
     });
     if (!ok) {
+      this.leaseUntil = 0;
       this.o.log?.warn({ size: state.size }, 'another sequencer advanced the log first');
       return false;
     }
