@@ -136,6 +136,34 @@ for (const b of await backends()) {
       assert.equal((await later.currentState()).size, s1.size + 1);
     });
 
+    it('integrates exactly the stored bytes: entries kept in memory are copies, and others are read back', async () => {
+      const l = new Ledger(store.log, { origin: ORIGIN, signer, now: () => new Date(Date.now() + 400_000), leaseMs: 60_000 });
+      const from = (await l.currentState()).size;
+      await l.integrateOnce(); // whatever earlier tests left sequenced
+      const base = (await l.currentState()).size;
+      // A caller that reuses its buffer once its entry is stored: integration uses the stored bytes.
+      const buf = new TextEncoder().encode('reused buffer, first content');
+      const i0 = await l.append('test', buf);
+      buf.fill(0x41);
+      const keyed = await l.append('test', entry(7), 'cache-k'); // keyed: not kept in memory
+      const other = new Ledger(store.log, { origin: ORIGIN, signer, now: () => new Date() });
+      const foreign = await other.append('test', entry(8)); // sequenced by another node
+      const last = await l.append('test', entry(9));
+      assert.deepEqual([i0, keyed, foreign, last], [base, base + 1, base + 2, base + 3]);
+      await l.integrate(); // rounds: the kept entry, then the rest read back from the store
+      const st = await l.currentState();
+      assert.equal(st.size, base + 4);
+      assert.ok(st.size > from);
+      for (let i = base; i < st.size; i++) {
+        const e = await l.entry(i);
+        const { proof } = await l.inclusionProof(i);
+        verifyInclusion(hashLeaf(e.data), i, st.size, proof, st.rootHash);
+      }
+      assert.equal(new TextDecoder().decode((await l.entry(i0)).data), 'reused buffer, first content');
+      await other.stop();
+      await l.stop();
+    });
+
     it('refuses oversized entries and bad kinds, and pushes back when the queue is full', async () => {
       const l = new Ledger(store.log, { origin: ORIGIN, signer, now: () => new Date(), maxQueued: 2 });
       await assert.rejects(l.append('test', new Uint8Array(65_536)), /ENTRY_TOO_LARGE|too large|65535/i);
