@@ -27,6 +27,9 @@ interface Served {
   /** Bundles only: the gzip form, made on the first request that accepts it. */
   gzip?: Buffer;
   gzipEtag?: string;
+  /** Complete headers of the 200 answers on the fast path (plain, gzip), made on first use. */
+  fast?: OutgoingHttpHeaders;
+  fastGzip?: OutgoingHttpHeaders;
 }
 
 /** Bytes of tiles and bundles kept in memory at most; a larger item is not kept. */
@@ -128,8 +131,24 @@ export function registerLogRoutes(app: FastifyInstance, ctx: Context): void {
     const url = req.url;
     if (closing || securityHeaders === undefined || req.method !== 'GET' || url === undefined || !url.startsWith('/log/tile/') || req.headers.authorization !== undefined) return false;
     const v = cache.get(url);
-    if (v === undefined || (v.bundle && acceptsGzip(req) && v.gzip === undefined)) return false;
-    const a = answer(v, acceptsGzip(req), req.headers['if-none-match'], cache);
+    if (v === undefined) return false;
+    const gzip = v.bundle && acceptsGzip(req);
+    if (gzip && v.gzip === undefined) return false;
+    const inm = req.headers['if-none-match'];
+    if (inm === undefined) {
+      // The common case: headers built once per tile and form.
+      let headers = gzip ? v.fastGzip : v.fast;
+      if (headers === undefined) {
+        const a = answer(v, gzip, undefined, cache);
+        headers = { ...securityHeaders, ...a.headers, 'content-length': a.body!.length };
+        if (gzip) v.fastGzip = headers;
+        else v.fast = headers;
+      }
+      res.writeHead(200, headers);
+      res.end(gzip ? v.gzip : v.body);
+      return true;
+    }
+    const a = answer(v, gzip, inm, cache);
     if (a.body !== undefined) a.headers['content-length'] = a.body.length;
     res.writeHead(a.status, { ...securityHeaders, ...a.headers });
     res.end(a.body);
