@@ -7,7 +7,7 @@ import { MAX_BATCH_ENVELOPES } from '../../src/release/release-service.js';
 import { SLSA_PROVENANCE_PREDICATE_TYPE, STATEMENT_TYPE } from '../../src/release/statement.js';
 import { verifyRelease } from '../../src/release/verify.js';
 import { VerifyPool } from '../../src/release/verify-pool.js';
-import { ndjsonSpans } from '../../src/http/routes/releases.js';
+import { ByteBudget, ndjsonSpans } from '../../src/http/routes/releases.js';
 import { newKey, releaseEnvelope, sha256, type TestKey } from './support.js';
 
 const ORG = 'demo-northwind';
@@ -151,6 +151,27 @@ describe('batch publish', () => {
     problem(await h.call('POST', '/api/v1/releases/batch', { token, headers: { 'content-type': 'text/plain' }, payload: env('5.0.0') }), 415, 'UNSUPPORTED_MEDIA_TYPE');
     problem(await ndjson([env('5.0.1')], null), 401, 'AUTH_REQUIRED');
     problem(await ndjson([env('5.0.2')], demoToken(h.init, ORG, 'analyst')), 403, 'FORBIDDEN');
+  });
+
+  it('bounds the batch bytes in flight: past the budget, 503 with Retry-After', () => {
+    const b = new ByteBudget(100);
+    b.take(60);
+    b.take(40);
+    assert.throws(() => b.take(1), (e: any) => e.code === 'BACK_PRESSURE' && e.retryAfterSeconds === 1);
+    b.give(60);
+    b.take(50);
+    assert.equal(b.inUse, 90);
+    // One request larger than the whole budget still goes through when nothing else is in flight.
+    const alone = new ByteBudget(10);
+    alone.take(20);
+    assert.equal(alone.inUse, 20);
+  });
+
+  it('gives the budget back after each batch', async () => {
+    for (let i = 0; i < 3; i++) assert.equal((await ndjson([env(`6.0.${i}`)])).statusCode, 200);
+    const big = await h.call('POST', '/api/v1/releases/batch', { token, headers: { 'content-type': 'application/x-ndjson' }, payload: 'x'.repeat(9 * 1024 * 1024) });
+    assert.equal(big.statusCode, 413);
+    assert.equal((await ndjson([env('6.1.0')])).statusCode, 200);
   });
 
   it('splits NDJSON into line spans', () => {

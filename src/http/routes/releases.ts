@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../../context.js';
-import { ValidationError } from '../../errors.js';
+import { BackPressureError, ValidationError } from '../../errors.js';
 import { formatPolicy } from '../../ledger/policy.js';
 import { decodeUtf8 } from '../../ledger/text-codec.js';
 import { MAX_ENVELOPE_SIGNATURES, MAX_KEYID_LENGTH, MAX_PAYLOAD_TYPE_LENGTH } from '../../release/dsse.js';
@@ -54,6 +54,26 @@ function releaseDeps(ctx: Context): ReleaseDeps {
 
 /** Largest batch publish body: room for 1,000 envelopes of 8 KiB (a larger batch is split by the client). */
 export const MAX_BATCH_BODY_BYTES = 8 * 1024 * 1024;
+
+/** Batch bodies being received or handled at once, in bytes at most; past it a batch is refused with 503 before its body is read. */
+export const MAX_BATCH_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
+
+/** Counts bytes of requests in flight against a bound (a declared Content-Length is reserved before the body is read). */
+export class ByteBudget {
+  private used = 0;
+  constructor(private readonly limit: number) {}
+  get inUse(): number {
+    return this.used;
+  }
+  /** Reserves `bytes`; BACK_PRESSURE (503, Retry-After) when the budget would be exceeded. */
+  take(bytes: number): void {
+    if (this.used > 0 && this.used + bytes > this.limit) throw new BackPressureError('Too many batch publishes are in progress; retry shortly.', 1);
+    this.used += bytes;
+  }
+  give(bytes: number): void {
+    this.used = Math.max(0, this.used - bytes);
+  }
+}
 
 /**
  * The envelopes of an NDJSON body as `[start, end)` byte spans, one per
@@ -237,10 +257,20 @@ export function registerReleaseRoutes(app: FastifyInstance, ctx: Context): void 
     scope.addContentTypeParser('application/x-ndjson', { parseAs: 'buffer', bodyLimit: MAX_BATCH_BODY_BYTES }, (_req, body, done) => {
       done(null, body);
     });
+    // Bodies are read whole before the handler runs: bound what all batches in flight may hold.
+    const budget = new ByteBudget(MAX_BATCH_BYTES_IN_FLIGHT);
     scope.post<{ Body: unknown }>(
       '/api/v1/releases/batch',
       {
         bodyLimit: MAX_BATCH_BODY_BYTES,
+        preParsing: async (req, reply, payload) => {
+          const declared = Number(req.headers['content-length']);
+          const bytes = Number.isSafeInteger(declared) && declared > 0 ? Math.min(declared, MAX_BATCH_BODY_BYTES) : MAX_BATCH_BODY_BYTES;
+          budget.take(bytes);
+          // Given back when the response is done or the connection drops, whichever comes first.
+          reply.raw.once('close', () => budget.give(bytes));
+          return payload;
+        },
         schema: {
           tags: ['releases'],
           summary: `Publish up to ${MAX_BATCH_ENVELOPES} signed releases at once: NDJSON (application/x-ndjson, one DSSE envelope per line) or JSON {"envelopes": [...]}. Each envelope is checked as a single publish is and answered on its own (index and tlog-proof, or a problem); all proofs are against one checkpoint.`,
