@@ -16,7 +16,11 @@ export type VerifyErrorCode =
   | 'KEY_UNKNOWN'
   | 'KEY_REVOKED'
   | 'PURL_NOT_ALLOWED'
-  | 'CRYPTO_UNAVAILABLE';
+  | 'CRYPTO_UNAVAILABLE'
+  | 'POLICY_INVALID'
+  | 'CHECKPOINT_ORIGIN_MISMATCH'
+  | 'COSIGNATURE_INVALID'
+  | 'COSIGNATURE_QUORUM_NOT_MET';
 
 export class VerifyError extends Error {
   readonly code: VerifyErrorCode;

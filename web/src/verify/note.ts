@@ -94,19 +94,30 @@ export async function noteKeyId(name: string, type: number, publicKey: Uint8Arra
  * (type 0x01) keys are accepted: the log signs its checkpoints with one.
  */
 export async function parseVerifierKey(text: string): Promise<VerifierKey> {
-  const vkey = text.trim();
+  return parseTypedVerifierKey(text.trim(), ED25519_TYPE);
+}
+
+/** Parses a witness's cosigner verifier key (type 0x04, c2sp.org/tlog-cosignature), checking its key ID. */
+export async function parseCosignerVerifierKey(text: string): Promise<VerifierKey> {
+  return parseTypedVerifierKey(text, COSIGNATURE_TYPE);
+}
+
+const TYPE_NAMES: Record<number, string> = { [ED25519_TYPE]: 'a log key is Ed25519 (0x01)', [COSIGNATURE_TYPE]: 'a witness key is a cosigner key (0x04)' };
+
+/** A verifier key of exactly this signature type, as written (no trimming: policy files are parsed strictly). */
+async function parseTypedVerifierKey(vkey: string, type: number): Promise<VerifierKey> {
   // The base64 part may contain '+', so match the fixed-shape prefix instead of splitting on it.
-  const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+=*)$/.exec(vkey);
+  const m = typeof vkey === 'string' && vkey.length <= 8192 ? /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+=*)$/u.exec(vkey) : null;
   if (!m) throw new VerifyError('VKEY_INVALID', 'a verifier key looks like name+1234abcd+base64, e.g. as printed by `accord init` (log_vkey)');
   const [, name = '', keyId = '', b64 = ''] = m;
   const raw = decodeBase64(b64);
   if (raw === undefined) throw new VerifyError('VKEY_INVALID', 'the key part of the verifier key is not valid base64');
-  if (raw[0] !== ED25519_TYPE) throw new VerifyError('VKEY_INVALID', `the verifier key has type 0x${(raw[0] ?? 0).toString(16).padStart(2, '0')}; a log key is Ed25519 (0x01)`);
+  if (raw[0] !== type) throw new VerifyError('VKEY_INVALID', `the verifier key has type 0x${(raw[0] ?? 0).toString(16).padStart(2, '0')}; ${TYPE_NAMES[type]}`);
   if (raw.length !== 33) throw new VerifyError('VKEY_INVALID', 'an Ed25519 verifier key holds 32 bytes of public key');
   const publicKey = raw.subarray(1);
-  const expected = await noteKeyId(name, ED25519_TYPE, publicKey);
+  const expected = await noteKeyId(name, type, publicKey);
   if (expected !== keyId) throw new VerifyError('VKEY_INVALID', `the verifier key's ID ${keyId} does not match its name and key (expected ${expected}): it was altered or mistyped`);
-  return { name, keyId, type: ED25519_TYPE, publicKey, text: vkey };
+  return { name, keyId, type, publicKey, text: vkey };
 }
 
 /** Ed25519 signature check through WebCrypto; false (never a throw) for a bad signature or key. */
@@ -149,7 +160,7 @@ export async function verifyNoteSignature(note: SignedNote, key: VerifierKey): P
         : `the note has no signature by ${key.name}`,
     );
   }
-  if (!(await supported())) {
+  if (!(await ed25519Available())) {
     throw new VerifyError('SIGNATURE_INVALID', 'this browser cannot verify Ed25519 signatures with WebCrypto; use a current Chromium, Firefox or Safari, or `accord verify`');
   }
   const message = utf8(note.text);
@@ -162,7 +173,8 @@ export async function verifyNoteSignature(note: SignedNote, key: VerifierKey): P
 }
 
 let ed25519: Promise<boolean> | null = null;
-function supported(): Promise<boolean> {
+/** `ed25519Supported`, asked once per page. */
+export function ed25519Available(): Promise<boolean> {
   ed25519 ??= ed25519Supported();
   return ed25519;
 }
