@@ -13,6 +13,7 @@ import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Page } from 'playwright-core';
+import { addCosignature, cosignerFromSeed, cosignerVerifierKey } from '../../src/ledger/cosignature.js';
 import { shot, skipWithoutChromium, startHarness, until, type Harness } from './support.js';
 
 let h: Harness;
@@ -220,16 +221,21 @@ describe('ledger and releases (browser)', { skip: skipWithoutChromium, timeout: 
         await check.getByTestId('signature-detail').innerText(),
         /^signature: signed by Demo · Northwind[^(]* \(demo-northwind\) with ed25519 key [0-9a-f]{16}…, allowed for pkg:generic\/demo-northwind\/agent@1\.2\.3$/,
       );
+      // The demo log has no witnesses: the server's policy says `quorum none`.
+      assert.equal(await check.locator('[data-step="witnesses"]').getAttribute('data-status'), 'ok');
+      assert.equal(await check.getByTestId('witness-detail').innerText(), 'no witness cosignature required (quorum none)');
+      assert.equal(await check.getByTestId('log-key-source').getAttribute('data-source'), 'typed', 'a typed key wins over the trust file’s');
+      assert.match(await check.getByTestId('log-key-source').innerText(), new RegExp(`^Log key: ${h.init.log_origin.replace(/[.]/g, '\\.')} \\(key ID [0-9a-f]{8}\\) you typed\\.$`));
       await check.locator('summary').click();
-      assert.equal(await check.locator('[data-status="ok"]').count(), 5, 'the signature and the four inclusion steps');
+      assert.equal(await check.locator('[data-status="ok"]').count(), 6, 'the signature, the witnesses and the four inclusion steps');
       await shot(page, 'ledger-verify-download');
 
       // A pasted trust file is used instead of the server's: one that trusts nobody accepts no signature.
       await page.getByText('Paste a trust file instead').click();
-      await page.getByLabel('Trust file (JSON)').fill(JSON.stringify({ type: 'accord-trust', version: 1, signatories: [] }));
+      await page.getByLabel('Trust file (JSON)').fill(JSON.stringify({ type: 'accord-trust', version: 2, policy: `log ${h.init.log_vkey}\nquorum none\n`, signatories: [] }));
       await page.getByRole('button', { name: 'Verify again with this key' }).click();
       await check.getByText('✗ Signature not accepted').waitFor();
-      assert.match(await page.getByTestId('trust-source').innerText(), /the trust file you pasted \(0 keys\)/);
+      assert.match(await page.getByTestId('trust-source').innerText(), /the trust file you pasted \(0 keys · 0 witnesses, quorum "none"\)/);
       assert.equal(await check.locator('[data-step="dsse-signature"]').getAttribute('data-code'), 'KEY_UNKNOWN');
       assert.match(await check.getByTestId('signature-detail').innerText(), /no signature verifies with a key in the trust file/);
       await shot(page, 'ledger-verify-download-pasted-trust');
@@ -285,6 +291,87 @@ describe('ledger and releases (browser)', { skip: skipWithoutChromium, timeout: 
       // Listed and logged all the same: only the signature check fails.
       assert.match(await check.innerText(), /✓ this file/);
       await shot(page, 'ledger-verify-download-revoked');
+    });
+  });
+
+  test('"verify a download" checks the checkpoint’s witness cosignatures against the trust file’s policy, with its log key', async () => {
+    const artifact = Buffer.from(`Demo · Northwind agent 2.0.0, witnessed (e2e ${Date.now()})\n`);
+    const digest = createHash('sha256').update(artifact).digest('hex');
+    await publishRelease('pkg:generic/demo-northwind/agent@2.0.0', [{ name: 'northwind-agent-2.0.0.tar.gz', sha256: digest }]);
+    // Three witnesses; a1 and b1 cosign every checkpoint the page is served (the demo log configures no witness,
+    // and the harness has no way to add one, so their genuine cosignatures are added on the way, as above).
+    const [a1, b1, c1] = ['witness.example/a1', 'witness.example/b1', 'witness.example/c1'].map((name, i) => cosignerFromSeed(name, new Uint8Array(32).fill(0x40 + i)));
+    const witnessLines = [a1!, b1!, c1!].map((w, i) => `witness ${['a1', 'b1', 'c1'][i]} ${cosignerVerifierKey(w.name, w.publicKey)}`).join('\n');
+    const served = await h.apiGet<{ signatories: unknown[] }>('/api/v1/trust', null);
+    const trustWith = (groups: string) => JSON.stringify({ ...served, policy: `log ${h.init.log_vkey}\n\n${witnessLines}\n${groups}` });
+    const cosignedAt = Math.floor(Date.now() / 1000) - 5;
+
+    await h.withPage(async (page) => {
+      let tamper = false;
+      await page.route('**/log/checkpoint', async (route) => {
+        const res = await route.fetch();
+        let note = addCosignature(addCosignature(await res.text(), a1!, cosignedAt), b1!, cosignedAt + 1);
+        if (tamper) {
+          // b1's cosignature with one bit of its Ed25519 signature flipped.
+          const lines = note.split('\n');
+          const i = lines.findIndex((l) => l.startsWith(`— ${b1!.name} `));
+          const [dash, name, b64] = lines[i]!.split(' ') as [string, string, string];
+          const raw = Buffer.from(b64, 'base64');
+          raw[raw.length - 1]! ^= 1;
+          lines[i] = `${dash} ${name} ${raw.toString('base64')}`;
+          note = lines.join('\n');
+        }
+        await route.fulfill({ response: res, body: note });
+      });
+      // No key typed: the log key comes from the pasted trust file's policy.
+      await page.goto(`${h.base}/releases/verify`);
+      assert.equal(await page.getByLabel('Log verifier key').inputValue(), '');
+      await page.getByText('Paste a trust file instead').click();
+      await page.getByLabel('Trust file (JSON)').fill(trustWith('group both 2 a1 b1 c1\nquorum both\n'));
+      await page.getByLabel('File to verify').setInputFiles({ name: 'northwind-agent-2.0.0.tar.gz', mimeType: 'application/gzip', buffer: artifact });
+      const check = page.getByTestId('release-check');
+      await check.getByText('✓ Signed, listed and in the signed log').waitFor();
+      const witnesses = check.locator('[data-step="witnesses"]');
+      assert.equal(await witnesses.getAttribute('data-status'), 'ok');
+      assert.equal(await check.getByTestId('witness-detail').innerText(), '2 of 3 witnesses cosigned (a1, b1), which satisfies quorum "both"');
+      assert.match(await page.getByTestId('trust-source').innerText(), /the trust file you pasted \(\d+ keys? · 3 witnesses, quorum "both"\)/);
+      const keyNote = check.getByTestId('log-key-source');
+      assert.equal(await keyNote.getAttribute('data-source'), 'policy');
+      assert.match(await keyNote.innerText(), /^Log key: .* \(key ID [0-9a-f]{8}\) from the policy in the trust file you pasted\.$/);
+      assert.equal(await page.getByText('Not checked here').count(), 0);
+      await check.locator('summary').click();
+      assert.equal(await check.locator('[data-status="ok"]').count(), 6);
+      await shot(page, 'ledger-verify-witnessed');
+
+      // The user's own policy also requires c1, which did not cosign.
+      await page.getByLabel('Trust file (JSON)').fill(trustWith('group both 2 a1 b1 c1\ngroup with-c1 all both c1\nquorum with-c1\n'));
+      await page.getByRole('button', { name: 'Verify again' }).click();
+      await check.getByText('✗ Witness quorum not met').waitFor();
+      assert.equal(await witnesses.getAttribute('data-status'), 'failed');
+      assert.equal(await witnesses.getAttribute('data-code'), 'COSIGNATURE_QUORUM_NOT_MET');
+      assert.equal(await check.getByTestId('witness-detail').innerText(), '2 of 3 witnesses cosigned (a1, b1), which does not satisfy quorum "with-c1"; no cosignature by c1');
+      // Everything else holds: only the witness check fails.
+      assert.equal(await check.locator('[data-step="dsse-signature"]').getAttribute('data-status'), 'ok');
+      await shot(page, 'ledger-verify-witness-quorum-not-met');
+
+      // A listed witness's cosignature that does not verify rejects the checkpoint, though a1's alone satisfies quorum "any1"
+      // (as src/ledger/cosignature.ts verifyCosignatures on the server).
+      tamper = true;
+      await page.getByLabel('Trust file (JSON)').fill(trustWith('group any1 any a1 b1 c1\nquorum any1\n'));
+      await page.getByRole('button', { name: 'Verify again' }).click();
+      await check.getByText('✗ A witness cosignature is invalid').waitFor();
+      assert.equal(await witnesses.getAttribute('data-code'), 'COSIGNATURE_INVALID');
+      assert.match(await check.getByTestId('witness-detail').innerText(), /^the cosignature of witness\.example\/b1 \(witness b1\) does not verify/);
+      tamper = false;
+
+      // A policy that is not tlog-policy: the trust file is refused, and the witness step says why it did not run.
+      await page.getByLabel('Trust file (JSON)').fill(trustWith('quorum nobody\n'));
+      await page.getByRole('button', { name: 'Verify again' }).click();
+      await check.getByText('✗ Signature not accepted').waitFor();
+      assert.equal(await witnesses.getAttribute('data-status'), 'skipped');
+      assert.match(await check.getByTestId('witness-detail').innerText(), /^not checked: the trust file is not usable \(trust file: policy: policy line 6: quorum "nobody" is not defined on an earlier line\)$/);
+      assert.equal(await keyNote.getAttribute('data-source'), 'none');
+      await shot(page, 'ledger-verify-bad-policy');
     });
   });
 });

@@ -20,17 +20,25 @@ import { decodeCosignature, parseNote, parseVerifierKey, verifyNoteSignature } f
 import { parseReleaseEntry, subjectsWithDigest } from '../../web/src/verify/release-statement.js';
 import { ecdsaDerToRaw, importSpkiPem, pae, parseDsseEnvelope, verifySignature } from '../../web/src/verify/dsse.js';
 import { checkSigner, parsePurlScope, parseTrust, scopeCovers } from '../../web/src/verify/trust.js';
+import { checkWitnesses, parsePolicy, policyFromLogFields, quorumSatisfied, type ParsedPolicy } from '../../web/src/verify/policy.js';
 import { pae as serverPae, serializeEnvelope, signEnvelope } from '../../src/release/dsse.js';
 import { generateReleaseKeyPair, importPrivateKey, signMessage } from '../../src/release/keys.js';
 import { parsePurl, parsePurlScope as serverParseScope, scopeCovers as serverScopeCovers } from '../../src/release/purl.js';
 import { signCheckpoint } from '../../src/ledger/checkpoint.js';
 import { MemoryMerkleTree, hashLeaf } from '../../src/ledger/merkle.js';
 import { signerFromSeed, verifierKey } from '../../src/ledger/note-key.js';
+import { addCosignature, cosignerFromSeed, cosignerVerifierKey, type Cosigner } from '../../src/ledger/cosignature.js';
+import { LedgerError } from '../../src/ledger/errors.js';
+import { parsePolicy as serverParsePolicy, quorumSatisfied as serverQuorumSatisfied, verifyCheckpointWithPolicy } from '../../src/ledger/policy.js';
+import { policyFromLogFields as serverPolicyFromLogFields } from '../../src/release/trust.js';
 
 const VECTORS = resolve(import.meta.dirname, '..', 'vectors', 'c2sp');
 const vector = <T>(name: string): T => JSON.parse(readFileSync(join(VECTORS, name), 'utf8')) as T;
 
 const hex = (s: string) => fromHex(s)!;
+
+const TEST_LOG = signerFromSeed('accord.test/log', new Uint8Array(32).fill(7));
+const TEST_LOG_VKEY = verifierKey(TEST_LOG.name, TEST_LOG.publicKey);
 
 async function rejectsWith(p: Promise<unknown> | (() => unknown), code: VerifyErrorCode, message?: RegExp): Promise<void> {
   await assert.rejects(
@@ -438,7 +446,7 @@ describe('DSSE release signatures (web/src/verify/dsse.ts, trust.ts)', () => {
       type: 'accord-trust',
       version: 1,
       generated_at: '2026-01-01T00:00:00Z',
-      log: {},
+      log: { origin: TEST_LOG.name, vkey: TEST_LOG_VKEY, witnesses: [], quorum: 0 },
       signatories: [
         { slug: 'demo-northwind', name: 'Demo · Northwind Security', keys: [key(ed, 'ed25519'), key(gone, 'ed25519', '2026-02-01T00:00:00Z')] },
         { slug: 'demo-fabrikam', name: 'Demo · Fabrikam', keys: [key(ec, 'ecdsa-p256', null, ['pkg:generic/demo-fabrikam'])] },
@@ -487,17 +495,253 @@ describe('DSSE release signatures (web/src/verify/dsse.ts, trust.ts)', () => {
     const file = (keyPatch: Record<string, unknown>) =>
       JSON.stringify({
         type: 'accord-trust',
-        version: 1,
+        version: 2,
+        policy: `log ${TEST_LOG_VKEY}\nquorum none\n`,
         signatories: [{ slug: 's', name: 'S', keys: [{ key_id: k.keyId, algorithm: 'ed25519', public_key: k.publicPem, revoked_at: null, purl_namespaces: ['pkg:*/s'], ...keyPatch }] }],
       });
     assert.equal((await parseTrust(file({}))).keys.length, 1);
     await rejectsWith(parseTrust('nope'), 'TRUST_INVALID');
     await rejectsWith(parseTrust(JSON.stringify({ type: 'accord-trust', version: 3, signatories: [] })), 'TRUST_INVALID', /version 3/);
-    assert.equal((await parseTrust(JSON.stringify({ type: 'accord-trust', version: 2, policy: 'ignored here', signatories: [] }))).keys.length, 0);
+    // The policy is read now: garbage, a missing policy or one naming no log refuse the file, as src/release/trust.ts does.
+    await rejectsWith(parseTrust(JSON.stringify({ type: 'accord-trust', version: 2, policy: 'ignored here', signatories: [] })), 'TRUST_INVALID', /^trust file: policy: policy line 1: unknown keyword "ignored"$/);
+    await rejectsWith(parseTrust(JSON.stringify({ type: 'accord-trust', version: 2, signatories: [] })), 'TRUST_INVALID', /policy must be/);
+    await rejectsWith(parseTrust(JSON.stringify({ type: 'accord-trust', version: 2, policy: 'quorum none\n', signatories: [] })), 'TRUST_INVALID', /names no log/);
+    await rejectsWith(parseTrust(JSON.stringify({ type: 'accord-trust', version: 1, signatories: [] })), 'TRUST_INVALID', /log must be an object/);
     await rejectsWith(parseTrust(file({ key_id: 'ab'.repeat(32) })), 'TRUST_INVALID', /not the SHA-256 of its public key/);
     await rejectsWith(parseTrust(file({ algorithm: 'ecdsa-p256' })), 'TRUST_INVALID');
     await rejectsWith(parseTrust(file({ purl_namespaces: ['pkg:*/s/*'] })), 'TRUST_INVALID', /is not a pattern/);
     await rejectsWith(parseTrust(file({ purl_namespaces: [] })), 'TRUST_INVALID');
     await rejectsWith(parseTrust(file({ revoked_at: 'yesterday' })), 'TRUST_INVALID');
+  });
+});
+
+describe('witness policies (web/src/verify/policy.ts) against src/ledger/policy.ts', () => {
+  interface KeyVector {
+    type: 'log' | 'cosigner';
+    seed: string;
+    name: string;
+    vkey: string;
+  }
+  const PV = vector<{
+    keys: Record<string, KeyVector>;
+    example: { policy: string; quorum: { cosigned: string[]; satisfied: boolean }[] };
+    valid: { description: string; policy: string; logs: string[]; witnesses: string[]; groups: { name: string; threshold: number; members: string[] }[]; quorum: string }[];
+    invalid: { description: string; policy: string; code: string; line: number }[];
+  }>('tlog-policy.json');
+  const fill = (t: string) => t.replace(/\{([A-Za-z0-9-]+)\}/g, (_, label: string) => PV.keys[label]!.vkey);
+  const seed = (label: string) => new Uint8Array(createHash('sha256').update(`accord tlog-policy vector ${label}`, 'utf8').digest());
+  const cosignerOf = (label: string): Cosigner => cosignerFromSeed(PV.keys[label]!.name, seed(PV.keys[label]!.seed));
+  const shape = (p: ParsedPolicy | ReturnType<typeof serverParsePolicy>) => ({
+    logs: p.logs.map((l) => l.origin),
+    witnesses: p.witnesses.map((w) => w.name),
+    groups: p.groups.map((g) => ({ name: g.name, threshold: g.threshold, members: [...g.members] })),
+    quorum: p.quorum,
+  });
+  const lineOf = (message: string) => Number(/policy line (\d+): /.exec(message)?.[1]);
+
+  /** The web parser's verdict, and the server's, on one text: the parsed shape or the refused line. */
+  async function both(text: string): Promise<{ web: unknown; server: unknown }> {
+    let web: unknown;
+    let server: unknown;
+    try {
+      web = shape(await parsePolicy(text));
+    } catch (err) {
+      assert.ok(err instanceof VerifyError && err.code === 'POLICY_INVALID', `web threw ${String(err)} for ${JSON.stringify(text)}`);
+      web = { refused: lineOf(err.message) };
+    }
+    try {
+      server = shape(serverParsePolicy(text));
+    } catch (err) {
+      assert.ok(err instanceof LedgerError, String(err));
+      server = { refused: lineOf(err.message) };
+    }
+    return { web, server };
+  }
+
+  it('parses every valid tlog-policy vector as the vector and the server do', async () => {
+    for (const c of PV.valid) {
+      const { logs, witnesses, groups, quorum } = c;
+      const { web, server } = await both(fill(c.policy));
+      assert.deepEqual(web, { logs, witnesses, groups, quorum }, c.description);
+      assert.deepEqual(web, server, c.description);
+    }
+  });
+
+  it('refuses every invalid tlog-policy vector on the same line as the server, with a clear POLICY_INVALID', async () => {
+    for (const c of PV.invalid) {
+      const { web, server } = await both(fill(c.policy));
+      assert.deepEqual(web, { refused: c.line }, c.description);
+      assert.deepEqual(web, server, c.description);
+    }
+    await rejectsWith(parsePolicy('log x\n'), 'POLICY_INVALID', /^policy line 1: log key: a verifier key looks like/);
+    await rejectsWith(parsePolicy(`quorum none\n${'#'.repeat(1 << 20)}`), 'POLICY_INVALID', /byte limit/);
+    await rejectsWith(parsePolicy('quorum none\n# \ud800\n'), 'POLICY_INVALID', /^policy line 2: a lone UTF-16 surrogate/);
+    await rejectsWith(parsePolicy(`log ${TEST_LOG_VKEY}\n\nlog ${TEST_LOG_VKEY}\nquorum none\n`), 'POLICY_INVALID', /^policy line 3: duplicate log: the same public key/);
+  });
+
+  it('agrees with the server on random mutations of valid policies (accepts, or refuses on the same line)', async () => {
+    const rand = prng(0x7109);
+    const pieces = [' ', '\t', '\n', '#', 'none', 'all', 'any', '0', '2', 'X1', 'g', 'group', 'quorum', 'witness', 'log', '+', '=', 'A', '\u00e9', '\r', '\u00a0', 'K'];
+    const texts = PV.valid.map((c) => fill(c.policy));
+    const outcomes = { accepted: 0, refused: 0 };
+    for (let i = 0; i < 400; i++) {
+      let t = texts[Math.floor(rand() * texts.length)]!;
+      if (rand() < 0.5) {
+        // Whole lines dropped, repeated or moved: definitions out of order, twice, or missing.
+        const lines = t.split('\n');
+        const a = Math.floor(rand() * lines.length);
+        const b = Math.floor(rand() * lines.length);
+        const op = Math.floor(rand() * 3);
+        if (op === 0) lines.splice(a, 1);
+        else if (op === 1) lines.splice(b, 0, lines[a]!);
+        else [lines[a], lines[b]] = [lines[b]!, lines[a]!];
+        t = lines.join('\n');
+      } else for (let j = 1 + Math.floor(rand() * 3); j > 0; j--) {
+        const at = Math.floor(rand() * (t.length + 1));
+        const cut = rand() < 0.5 ? Math.floor(rand() * 4) : 0;
+        t = t.slice(0, at) + pieces[Math.floor(rand() * pieces.length)]! + t.slice(at + cut);
+      }
+      const { web, server } = await both(t);
+      assert.deepEqual(web, server, JSON.stringify(t));
+      outcomes[(web as { refused?: number }).refused === undefined ? 'accepted' : 'refused']++;
+    }
+    assert.ok(outcomes.accepted > 40 && outcomes.refused > 100, `both outcomes are exercised: ${JSON.stringify(outcomes)}`);
+  });
+
+  it('evaluates nested quorums as src/ledger/policy.ts quorumSatisfied does', async () => {
+    const text = fill(PV.example.policy);
+    const web = await parsePolicy(text);
+    const server = serverParsePolicy(text);
+    for (const q of PV.example.quorum) {
+      assert.equal(quorumSatisfied(web, new Set(q.cosigned)), q.satisfied, q.cosigned.join(' '));
+    }
+    const nested = await parsePolicy(fill('witness A {X1}\nwitness B {X2}\nwitness C {X3}\nwitness D {Y1}\ngroup ab any A B\ngroup cd all C D\ngroup top 2 ab cd A\ngroup root all top\nquorum root\n'));
+    const nestedServer = serverParsePolicy(fill('witness A {X1}\nwitness B {X2}\nwitness C {X3}\nwitness D {Y1}\ngroup ab any A B\ngroup cd all C D\ngroup top 2 ab cd A\ngroup root all top\nquorum root\n'));
+    for (const [p, sp, names] of [
+      [web, server, ['X1', 'X2', 'X3', 'Y1', 'Y2', 'Y3']],
+      [nested, nestedServer, ['A', 'B', 'C', 'D']],
+    ] as const) {
+      for (let mask = 0; mask < 1 << names.length; mask++) {
+        const set = new Set(names.filter((_, i) => mask & (1 << i)));
+        assert.equal(quorumSatisfied(p, set), serverQuorumSatisfied(sp, set), [...set].join(' '));
+      }
+    }
+  });
+
+  describe('cosigned checkpoints: the web verdict is the server verifyCheckpointWithPolicy verdict', () => {
+    const log = signerFromSeed(PV.keys.log!.name, seed(PV.keys.log!.seed));
+    const root = createHash('sha256').update('root').digest();
+    const note = signCheckpoint({ origin: log.name, size: 1234, rootHash: new Uint8Array(root), extensions: [] }, [log]);
+    const labels = ['X1', 'X2', 'X3', 'Y1', 'Y2', 'Y3'] as const;
+    const cosign = (n: string, by: readonly string[], at = 1_760_000_000) => by.reduce((acc, l, i) => addCosignature(acc, cosignerOf(l), at + i), n);
+
+    /** true, or the server's / web's error code. */
+    async function verdicts(text: string, cosigned: string): Promise<{ web: true | string; server: true | string; detail: string }> {
+      let server: true | string = true;
+      try {
+        verifyCheckpointWithPolicy(cosigned, serverParsePolicy(text));
+      } catch (err) {
+        server = (err as LedgerError).code;
+      }
+      const r = await checkWitnesses(parseNote(cosigned), await parsePolicy(text));
+      return { web: r.ok ? true : r.code!, server, detail: r.detail };
+    }
+    // Server codes and the web's for the same failure.
+    const SAME: Record<string, string> = { COSIGNATURE_QUORUM_NOT_MET: 'COSIGNATURE_QUORUM_NOT_MET', NOTE_SIGNATURE_INVALID: 'COSIGNATURE_INVALID', COSIGNATURE_MALFORMED: 'COSIGNATURE_INVALID' };
+    const agree = (v: { web: true | string; server: true | string }, what: string) => assert.equal(v.web, v.server === true ? true : SAME[v.server], `${what}: web ${v.web}, server ${v.server}`);
+
+    it('the spec example (2 of X and 1 of Y, nested) for every subset of its six witnesses', async () => {
+      const text = fill(PV.example.policy);
+      for (let mask = 0; mask < 1 << labels.length; mask++) {
+        const by = labels.filter((_, i) => mask & (1 << i));
+        agree(await verdicts(text, cosign(note, by)), by.join(' '));
+      }
+      const ok = await verdicts(text, cosign(note, ['X1', 'Y2', 'X3']));
+      assert.equal(ok.detail, '3 of 6 witnesses cosigned (X1, X3, Y2), which satisfies quorum "X-and-Y"');
+      const short = await verdicts(text, cosign(note, ['X1', 'Y1']));
+      assert.equal(short.detail, '2 of 6 witnesses cosigned (X1, Y1), which does not satisfy quorum "X-and-Y"; no cosignature by X2, X3, Y2, Y3');
+    });
+
+    it('quorum none passes with or without cosignatures; a k-of-n group counts distinct witnesses', async () => {
+      const none = fill('log {log}\nwitness A {X1}\nquorum none\n');
+      for (const by of [[], ['X1'], ['X1', 'X2']]) agree(await verdicts(none, cosign(note, by)), `none ${by.join(' ')}`);
+      assert.equal((await verdicts(none, note)).detail, 'no witness cosignature required (quorum none)');
+      assert.equal((await verdicts(none, cosign(note, ['X1']))).detail, 'no witness cosignature required (quorum none); cosigned by A');
+      const twoOfThree = fill('log {log}\nwitness a1 {X1}\nwitness b1 {X2}\nwitness c1 {X3}\ngroup both 2 a1 b1 c1\nquorum both\n');
+      const twice = addCosignature(cosign(note, ['X1']), cosignerOf('X1'), 1_760_000_100);
+      agree(await verdicts(twoOfThree, twice), 'one witness twice');
+      assert.equal((await verdicts(twoOfThree, twice)).web, 'COSIGNATURE_QUORUM_NOT_MET');
+      const v = await verdicts(twoOfThree, cosign(note, ['X1', 'X2']));
+      agree(v, 'two of three');
+      assert.equal(v.detail, '2 of 3 witnesses cosigned (a1, b1), which satisfies quorum "both"');
+    });
+
+    it('a listed witness’s bad cosignature fails even when the quorum is met; an unlisted one is ignored', async () => {
+      const text = fill('log {log}\nwitness A {X1}\nwitness B {X2}\nwitness C {X3}\ngroup any1 any A B C\nquorum any1\n');
+      const good = cosign(note, ['X1', 'X2']);
+      agree(await verdicts(text, good), 'good');
+      const lines = good.split('\n');
+      const flip = (line: string) => {
+        const [dash, name, b64] = line.split(' ') as [string, string, string];
+        const raw = Buffer.from(b64, 'base64');
+        raw[raw.length - 1]! ^= 1;
+        return `${dash} ${name} ${raw.toString('base64')}`;
+      };
+      const x2 = lines.findIndex((l) => l.startsWith(`— ${PV.keys.X2!.name} `));
+      const bad = [...lines];
+      bad[x2] = flip(lines[x2]!);
+      const v = await verdicts(text, bad.join('\n'));
+      agree(v, 'flipped');
+      assert.equal(v.web, 'COSIGNATURE_INVALID');
+      assert.match(v.detail, /^the cosignature of x2\.witness\.example \(witness B\) does not verify/);
+      // A timestamp changed after signing: the signature covers it.
+      const retimed = [...lines];
+      const [dash, name, b64] = lines[x2]!.split(' ') as [string, string, string];
+      const raw = Buffer.from(b64, 'base64');
+      raw.writeBigUInt64BE(raw.readBigUInt64BE(4) + 1n, 4);
+      retimed[x2] = `${dash} ${name} ${raw.toString('base64')}`;
+      agree(await verdicts(text, retimed.join('\n')), 'retimed');
+      // A line with a listed witness's name and key ID but the wrong length.
+      const truncated = [...lines];
+      truncated[x2] = `${dash} ${name} ${raw.subarray(0, 40).toString('base64')}`;
+      agree(await verdicts(text, truncated.join('\n')), 'truncated');
+      assert.equal((await verdicts(text, truncated.join('\n'))).web, 'COSIGNATURE_INVALID');
+      // A witness the policy does not list, with a broken cosignature: ignored by both.
+      const unlisted = fill('log {log}\nwitness A {X1}\nquorum A\n');
+      const v2 = await verdicts(unlisted, bad.join('\n'));
+      agree(v2, 'unlisted');
+      assert.equal(v2.web, true);
+      // The checkpoint text altered after cosigning: every listed cosignature fails (the log signature too, on the server).
+      const altered = good.replace('\n1234\n', '\n1235\n');
+      const v3 = await checkWitnesses(parseNote(altered), await parsePolicy(text));
+      assert.deepEqual([v3.ok, v3.code], [false, 'COSIGNATURE_INVALID']);
+    });
+
+    it('reads version 1 `log` fields as the k-of-n policy src/release/trust.ts writes', async () => {
+      const logVkey = PV.keys.log!.vkey;
+      const w = (l: string) => PV.keys[l]!.vkey;
+      const renamed = cosignerVerifierKey('none', cosignerOf('Y1').publicKey);
+      for (const fields of [
+        { origin: log.name, vkey: logVkey, witnesses: [], quorum: 0 },
+        { origin: log.name, vkey: logVkey, witnesses: [w('X1'), w('X2')], quorum: 2 },
+        { origin: log.name, vkey: logVkey, witnesses: [w('X1'), w('X2'), w('X3')], quorum: 2 },
+        { origin: log.name, vkey: logVkey, witnesses: [w('X1'), renamed], quorum: 0 },
+      ]) {
+        const text = await policyFromLogFields(fields);
+        assert.equal(text, serverPolicyFromLogFields(fields), JSON.stringify(fields));
+        const trust = await parseTrust(JSON.stringify({ type: 'accord-trust', version: 1, log: fields, signatories: [] }));
+        assert.deepEqual(shape(trust.policy), shape(serverParsePolicy(text)));
+      }
+      for (const [fields, message] of [
+        [{ origin: 'other', vkey: logVkey, witnesses: [], quorum: 0 }, /log\.origin "other" is not the name of log\.vkey/],
+        [{ origin: log.name, vkey: logVkey, witnesses: [w('X1')], quorum: 2 }, /log\.quorum must be a whole number from 0 to the number of witnesses \(1\)/],
+        [{ origin: log.name, vkey: logVkey, witnesses: [logVkey], quorum: 0 }, /log\.witnesses\[0\] is not a cosigner verifier key/],
+        [{ origin: log.name, vkey: w('X1'), witnesses: [], quorum: 0 }, /log\.vkey is not an Ed25519 note verifier key/],
+        [{ origin: log.name, vkey: logVkey, witnesses: [w('X1'), w('X1')], quorum: 1 }, /duplicate witness/],
+      ] as const) {
+        await rejectsWith(parseTrust(JSON.stringify({ type: 'accord-trust', version: 1, log: fields, signatories: [] })), 'TRUST_INVALID', message);
+        assert.throws(() => serverPolicyFromLogFields(fields));
+      }
+    });
   });
 });

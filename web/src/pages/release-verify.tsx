@@ -6,14 +6,17 @@ import { CopyButton } from '../components/copy-button.js';
 import { Card, Loading, PageHeader } from '../components/page.js';
 import { dateTime } from '../format.js';
 import { Link } from '../router.js';
+import { parseSignedCheckpoint, type SignedCheckpoint } from '../verify/checkpoint.js';
 import { VerifyError } from '../verify/errors.js';
 import { formatBytes, sha256File } from '../verify/file-hash.js';
 import type { InclusionReport } from '../verify/inclusion.js';
 import { parseDsseEnvelope } from '../verify/dsse.js';
 import { parseReleaseEntry, subjectsWithDigest, type ReleaseEntry } from '../verify/release-statement.js';
+import { sameKey } from '../verify/note.js';
+import { checkWitnesses, logsForOrigin, type PolicyLog } from '../verify/policy.js';
 import { checkSigner, fetchTrustText, parseTrust, type SignerCheck, type Trust } from '../verify/trust.js';
 import { checkEntryInclusion } from '../ledger/check-entry.js';
-import { entryBytes, fetchEntry } from '../ledger/log-client.js';
+import { entryBytes, fetchCheckpoint, fetchEntry } from '../ledger/log-client.js';
 import { VerifierKeyField, VerifySteps } from '../ledger/verify-panel.js';
 import { useVerifierKey } from '../ledger/vkey.js';
 
@@ -28,8 +31,10 @@ interface Hashed {
 
 /**
  * "Verify before install": hash a downloaded file here, find the releases in
- * the log that list that SHA-256, and check each one's inclusion in the
- * signed tree with the user's copy of the log key.
+ * the log that list that SHA-256, and check each one as `accord verify` does:
+ * the release signature against the trust file, inclusion in the tree signed
+ * by the log key (the user's copy, else the trust file's), and the witness
+ * cosignatures against the trust file's policy.
  */
 export function ReleaseVerifyPage() {
   const [file, setFile] = useState<{ name: string; size: number } | null>(null);
@@ -110,7 +115,7 @@ export function ReleaseVerifyPage() {
               <button
                 type="button"
                 className="btn"
-                disabled={!hashed || !vkey.trim()}
+                disabled={!hashed}
                 onClick={() => {
                   setRunKey(vkey);
                   setRunTrust(trustText);
@@ -118,8 +123,11 @@ export function ReleaseVerifyPage() {
                   remember(vkey);
                 }}
               >
-                {hashed ? 'Verify again with this key' : 'Choose a file first'}
+                {!hashed ? 'Choose a file first' : vkey.trim() ? 'Verify again with this key' : 'Verify again'}
               </button>
+              <p className="trust-note trust-note-flush">
+                Optional: left empty, the log key named in the trust file’s policy is used. A key you type here always wins — it is your trust root.
+              </p>
             </div>
           </Card>
           <Card title="Whose keys may sign">
@@ -134,14 +142,21 @@ export function ReleaseVerifyPage() {
             <ol className="steps">
               <li>The file’s SHA-256, computed here (files up to 2 GiB; WebCrypto cannot stream).</li>
               <li>Releases whose statements list that digest, found by the server’s search.</li>
-              <li>For each: the logged statement’s own bytes list the digest, and those bytes are in the tree the log key signed.</li>
+              <li>
+                For each: the logged statement’s own bytes list the digest, and those bytes are in the tree signed by the log key (yours, or the one the trust
+                file’s policy names).
+              </li>
               <li>
                 Its DSSE signature verifies with a key in the trust file that is not revoked and may sign every purl the statement names (Ed25519 or ECDSA
                 P-256, in WebCrypto).
               </li>
+              <li>
+                The checkpoint’s witness cosignatures satisfy the trust file’s policy (<code>c2sp.org/tlog-policy</code>: its quorum, groups and all); a
+                listed witness’s invalid cosignature fails.
+              </li>
             </ol>
             <p className="card-note card-note-flush">
-              Not checked here: witness cosignatures. <code>accord verify</code> does every check offline with the trust file.
+              The same checks as <code>accord verify</code>, which makes them offline with the trust file.
             </p>
           </Card>
         </div>
@@ -212,7 +227,7 @@ function TrustField({ value, onChange }: { value: string; onChange: (v: string) 
           rows={5}
           value={value}
           spellCheck={false}
-          placeholder='{"type": "accord-trust", "version": 1, …}'
+          placeholder='{"type": "accord-trust", "version": 2, "policy": "log …", …}'
           onChange={(e) => onChange(e.target.value)}
         />
         <div className="field-hint">Used for the next check instead of this server’s; e.g. a pinned <code>accord trust export</code> file.</div>
@@ -261,18 +276,16 @@ function Releases({ digest, vkey, trustText }: { digest: string; vkey: string; t
   }
   return (
     <div className="stack">
-      {!vkey.trim() && (
-        <Alert kind="info" title="Paste the log’s key to verify inclusion">
-          The releases below come from the server’s search. Paste the log verifier key on the right and press “Verify again” to check each one against the
-          signed log.
+      {!vkey.trim() && trust.status !== 'loading' && trust.source === 'server' && (
+        <Alert kind="info" title="Checked with this server’s own log key">
+          No log key was typed, so each release is checked against the log key in the trust file this server sent — a server can vouch for itself. For an
+          independent check, type your copy of the log key on the right, or paste a trust file you obtained elsewhere, and press “Verify again”.
         </Alert>
       )}
       <p className="muted small" data-testid="trust-source">
         {trust.status === 'loading'
           ? 'Loading the trust file…'
-          : trust.source === 'pasted'
-            ? `Signatures checked against the trust file you pasted${trust.status === 'ok' ? ` (${trust.trust.keys.length} keys)` : ''}.`
-            : `Signatures checked against the trust file fetched from this server${trust.status === 'ok' ? ` (${trust.trust.keys.length} keys)` : ''}.`}
+          : `Signatures and witnesses checked against the trust file ${trust.source === 'pasted' ? 'you pasted' : 'fetched from this server'}${trust.status === 'ok' ? ` (${trustSummary(trust.trust)})` : ''}.`}
       </p>
       {trust.status === 'loading' && <Loading label="Loading the trust file…" />}
       {trust.status !== 'loading' && items.map((r) => (
@@ -282,10 +295,84 @@ function Releases({ digest, vkey, trustText }: { digest: string; vkey: string; t
   );
 }
 
+/** "3 keys · 2 witnesses, quorum "both"". */
+function trustSummary(t: Trust): string {
+  const keys = `${t.keys.length} ${t.keys.length === 1 ? 'key' : 'keys'}`;
+  const w = t.policy.witnesses.length;
+  return `${keys} · ${w} ${w === 1 ? 'witness' : 'witnesses'}, quorum ${JSON.stringify(t.policy.quorum)}`;
+}
+
+type StepOutcome = { status: 'ok' | 'failed' | 'skipped'; detail: string; code?: string };
+
+/** Which log key the inclusion check used, and why; or why it could not run. */
+type LogKeyUse = { vkey: string; source: 'typed' } | { vkey: string; source: 'policy'; log: PolicyLog } | { vkey: null; why: string };
+
 type Check =
   | { status: 'running' }
-  | { status: 'done'; release: ReleaseEntry; listed: string[]; report: InclusionReport | null; signer: SignerCheck | null }
+  | { status: 'done'; release: ReleaseEntry; listed: string[]; report: InclusionReport | null; signer: SignerCheck | null; witnesses: StepOutcome; logKey: LogKeyUse }
   | { status: 'error'; message: string; problem?: Problem };
+
+/** The key the user typed wins; else the policy's log for this checkpoint's origin (the one that signed it, if several). */
+function chooseLogKey(vkey: string, trust: TrustState, checkpoint: SignedCheckpoint | undefined): LogKeyUse {
+  if (vkey.trim()) return { vkey, source: 'typed' };
+  if (trust.status !== 'ok') return { vkey: null, why: 'no log key was typed, and the trust file is not usable' };
+  const { logs } = trust.trust.policy;
+  const candidates = checkpoint ? logsForOrigin(trust.trust.policy, checkpoint.origin) : logs;
+  if (candidates.length === 0) {
+    return {
+      vkey: null,
+      why: `the checkpoint is for ${JSON.stringify(checkpoint?.origin)}, a log the trust file’s policy does not name (it names ${logs.map((l) => JSON.stringify(l.origin)).join(', ')})`,
+    };
+  }
+  const log = candidates.find((l) => checkpoint?.note.signatures.some((s) => sameKey(l.key, s))) ?? candidates[0]!;
+  return { vkey: log.vkey, source: 'policy', log };
+}
+
+async function witnessStep(trust: TrustState, checkpoint: SignedCheckpoint | undefined, checkpointError: string): Promise<StepOutcome> {
+  if (trust.status === 'loading') return { status: 'skipped', detail: 'the trust file is still loading' };
+  if (trust.status === 'error') return { status: 'skipped', detail: `not checked: the trust file is not usable (${trust.message})` };
+  if (!checkpoint) return { status: 'failed', detail: `the checkpoint cannot be read: ${checkpointError}`, code: 'CHECKPOINT_MALFORMED' };
+  const w = await checkWitnesses(checkpoint.note, trust.trust.policy);
+  return { status: w.ok ? 'ok' : 'failed', detail: w.detail, ...(w.code ? { code: w.code } : {}) };
+}
+
+const ICON = { ok: '✓', failed: '✗', skipped: '–' } as const;
+
+/** One check in the release's step list (same markup as the inclusion steps). */
+function Step({ id, label, outcome, testId }: { id: string; label: string; outcome: StepOutcome; testId: string }) {
+  return (
+    <li className={`verify-step step-${outcome.status}`} data-step={id} data-status={outcome.status} data-code={outcome.code}>
+      <span className="step-icon" aria-hidden="true">
+        {ICON[outcome.status]}
+      </span>
+      <div className="step-body">
+        <div className="step-label">
+          {label}
+          <span className="sr-only"> — {outcome.status}</span>
+        </div>
+        <div className="step-detail" data-testid={testId}>
+          {outcome.detail}
+        </div>
+      </div>
+    </li>
+  );
+}
+
+function LogKeyNote({ use, report, trustSource }: { use: LogKeyUse; report: InclusionReport | null; trustSource: 'server' | 'pasted' | null }) {
+  const id = report?.key ? `${report.key.name} (key ID ${report.key.keyId})` : null;
+  let text: string;
+  if (use.vkey === null) text = `Inclusion not checked: ${use.why}. Type the log’s key on the right and press “Verify again”.`;
+  else if (use.source === 'typed') text = `Log key: ${id ?? 'the key'} you typed.`;
+  else {
+    const from = trustSource === 'pasted' ? 'the trust file you pasted' : 'the trust file fetched from this server (not an independent check)';
+    text = `Log key: ${id ?? use.log.origin} from the policy in ${from}.`;
+  }
+  return (
+    <p className="muted small release-log-key" data-testid="log-key-source" data-source={use.vkey === null ? 'none' : use.source}>
+      {text}
+    </p>
+  );
+}
 
 /** One release: what its logged statement says, and whether that statement is in the signed log. */
 function ReleaseCheck({ record, digest, vkey, trust }: { record: Item; digest: string; vkey: string; trust: TrustState }) {
@@ -298,7 +385,18 @@ function ReleaseCheck({ record, digest, vkey, trust }: { record: Item; digest: s
       // The search result is the server's say-so; the entry's own bytes are what the proof covers.
       const release = parseReleaseEntry(data);
       const listed = subjectsWithDigest(release, digest).map((s) => s.name ?? s.uri ?? 'unnamed');
-      const report = vkey.trim() ? await checkEntryInclusion(record.index, data, vkey) : null;
+      // One checkpoint for both log checks: inclusion under it, and its cosignatures.
+      const note = await fetchCheckpoint();
+      let checkpoint: SignedCheckpoint | undefined;
+      let checkpointError = '';
+      try {
+        checkpoint = parseSignedCheckpoint(note);
+      } catch (err) {
+        checkpointError = err instanceof Error ? err.message : String(err);
+      }
+      const logKey = chooseLogKey(vkey, trust, checkpoint);
+      const report = logKey.vkey === null ? null : await checkEntryInclusion(record.index, data, logKey.vkey, undefined, note);
+      const witnesses = await witnessStep(trust, checkpoint, checkpointError);
       // The signature is checked over the same bytes the inclusion proof covers.
       const signer: SignerCheck | null =
         trust.status === 'loading'
@@ -306,7 +404,7 @@ function ReleaseCheck({ record, digest, vkey, trust }: { record: Item; digest: s
           : trust.status === 'error'
             ? { ok: false, code: 'TRUST_INVALID', message: `not checked: ${trust.message}` }
             : await checkSigner(parseDsseEnvelope(data), release.purls, trust.trust);
-      if (live) setCheck({ status: 'done', release, listed, report, signer });
+      if (live) setCheck({ status: 'done', release, listed, report, signer, witnesses, logKey });
     })().catch((err: unknown) => {
       if (live) setCheck({ status: 'error', message: err instanceof Error ? err.message : String(err), problem: err instanceof VerifyError ? undefined : toProblem(err) });
     });
@@ -324,11 +422,13 @@ function ReleaseCheck({ record, digest, vkey, trust }: { record: Item; digest: s
           ? { tone: 'red', text: '✗ Statement does not list this file' }
           : !check.signer?.ok
             ? { tone: 'red', text: '✗ Signature not accepted' }
-            : !check.report
-              ? { tone: 'amber', text: 'Listed and signed · inclusion not checked (no key)' }
-              : check.report.ok
-                ? { tone: 'green', text: '✓ Signed, listed and in the signed log' }
-                : { tone: 'red', text: '✗ Inclusion does not verify' };
+            : check.report && !check.report.ok
+              ? { tone: 'red', text: '✗ Inclusion does not verify' }
+              : check.witnesses.status !== 'ok'
+                ? { tone: 'red', text: check.witnesses.code === 'COSIGNATURE_INVALID' ? '✗ A witness cosignature is invalid' : '✗ Witness quorum not met' }
+                : !check.report
+                  ? { tone: 'amber', text: 'Listed, signed and witnessed · inclusion not checked (no log key)' }
+                  : { tone: 'green', text: '✓ Signed, listed and in the signed log' };
 
   return (
     <section className={`release-check release-${verdict.tone}`} data-testid="release-check" aria-label={`Release in entry ${record.index}`}>
@@ -366,23 +466,17 @@ function ReleaseCheck({ record, digest, vkey, trust }: { record: Item; digest: s
             </tbody>
           </table>
           {check.signer && (
-            <ol className="verify-steps release-signature" aria-label="Signature check">
-              <li className={`verify-step step-${check.signer.ok ? 'ok' : 'failed'}`} data-step="dsse-signature" data-status={check.signer.ok ? 'ok' : 'failed'} data-code={check.signer.code}>
-                <span className="step-icon" aria-hidden="true">
-                  {check.signer.ok ? '✓' : '✗'}
-                </span>
-                <div className="step-body">
-                  <div className="step-label">
-                    Signature by a trusted, unrevoked key allowed for the package
-                    <span className="sr-only"> — {check.signer.ok ? 'ok' : 'failed'}</span>
-                  </div>
-                  <div className="step-detail" data-testid="signature-detail">
-                    signature: {check.signer.message}
-                  </div>
-                </div>
-              </li>
+            <ol className="verify-steps release-signature" aria-label="Release checks">
+              <Step
+                id="dsse-signature"
+                label="Signature by a trusted, unrevoked key allowed for the package"
+                outcome={{ status: check.signer.ok ? 'ok' : 'failed', detail: `signature: ${check.signer.message}`, ...(check.signer.code ? { code: check.signer.code } : {}) }}
+                testId="signature-detail"
+              />
+              <Step id="witnesses" label="Witness cosignatures satisfy the trust policy" outcome={check.witnesses} testId="witness-detail" />
             </ol>
           )}
+          <LogKeyNote use={check.logKey} report={check.report} trustSource={trust.status === 'loading' ? null : trust.source} />
           {check.report && (
             <details className="release-steps" open={!check.report.ok}>
               <summary>Inclusion check ({check.report.steps.filter((s) => s.status === 'ok').length} of {check.report.steps.length} passed)</summary>

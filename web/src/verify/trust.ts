@@ -1,10 +1,12 @@
 import { checkSignatures, importSpkiPem, type DsseEnvelope, type PublicKeyInfo, type ReleaseKeyAlgorithm } from './dsse.js';
 import { VerifyError, type VerifyErrorCode } from './errors.js';
+import { parsePolicy, policyFromLogFields, type ParsedPolicy } from './policy.js';
 
 /**
  * The parts of Accord's trust file (docs/releases.md, `GET /api/v1/trust`) a
- * release signature check needs: each signatory's release keys, whether they
- * are revoked, and the purl namespaces each may sign. Only these fields are
+ * release check needs: the log policy (c2sp.org/tlog-policy: log keys,
+ * witnesses, quorum), each signatory's release keys, whether they are
+ * revoked, and the purl namespaces each may sign. Only these fields are
  * read; anything else in the file is ignored, never trusted. Purl scope
  * matching mirrors `parsePurlScope`/`scopeCovers` in src/release/purl.ts.
  */
@@ -19,6 +21,8 @@ export interface TrustedKey {
 }
 
 export interface Trust {
+  /** The policy checkpoints are checked against; a version 1 file's `log` fields are converted to it. */
+  readonly policy: ParsedPolicy;
   readonly keys: readonly TrustedKey[];
 }
 
@@ -132,8 +136,8 @@ export async function parseTrust(text: string): Promise<Trust> {
     throw invalid('not JSON');
   }
   if (!isObject(v) || v.type !== 'accord-trust') throw invalid('not an Accord trust file (type "accord-trust")');
-  // Versions 1 and 2 differ only in how they carry the log policy, which this page does not read.
   if (v.version !== 1 && v.version !== 2) throw invalid(`version ${JSON.stringify(v.version)} is not supported (this page reads versions 1 and 2)`);
+  const policy = await readPolicy(v);
   if (!Array.isArray(v.signatories)) throw invalid('signatories must be an array');
   const keys: TrustedKey[] = [];
   for (const [i, s] of v.signatories.entries()) {
@@ -169,7 +173,35 @@ export async function parseTrust(text: string): Promise<Trust> {
       keys.push({ signatory: s.slug, signatoryName: s.name, key, revokedAt: k.revoked_at as string | null, namespaces, scopes });
     }
   }
-  return { keys };
+  return { policy, keys };
+}
+
+/** The trust file's log policy: version 2's `policy` text, or version 1's `log` fields as the equivalent policy (as src/release/trust.ts). */
+async function readPolicy(v: Record<string, unknown>): Promise<ParsedPolicy> {
+  let text: string;
+  if (v.version === 1) {
+    const log = v.log;
+    if (!isObject(log)) throw invalid('log must be an object (version 1 carries the log policy there)');
+    if (typeof log.origin !== 'string' || typeof log.vkey !== 'string') throw invalid('log.origin and log.vkey must be strings');
+    if (!Array.isArray(log.witnesses) || log.witnesses.some((w) => typeof w !== 'string')) throw invalid('log.witnesses must be an array of cosigner verifier keys');
+    if (typeof log.quorum !== 'number') throw invalid('log.quorum must be a number');
+    try {
+      text = await policyFromLogFields({ origin: log.origin, vkey: log.vkey, witnesses: log.witnesses as string[], quorum: log.quorum });
+    } catch (err) {
+      throw invalid(err instanceof Error ? err.message : String(err));
+    }
+  } else {
+    if (typeof v.policy !== 'string' || v.policy === '') throw invalid('policy must be the c2sp.org/tlog-policy text (version 2)');
+    text = v.policy;
+  }
+  let policy: ParsedPolicy;
+  try {
+    policy = await parsePolicy(text);
+  } catch (err) {
+    throw invalid(`policy: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (policy.logs.length === 0) throw invalid('policy names no log');
+  return policy;
 }
 
 export interface SignerCheck {
