@@ -323,19 +323,31 @@ describe('ledger and releases (browser)', { skip: skipWithoutChromium, timeout: 
         }
         await route.fulfill({ response: res, body: note });
       });
-      // No key typed: the log key comes from the pasted trust file's policy.
+      // No key typed and no trust file pasted: the log key comes from the server's own trust file, and the page says so.
       await page.goto(`${h.base}/releases/verify`);
       assert.equal(await page.getByLabel('Log verifier key').inputValue(), '');
-      await page.getByText('Paste a trust file instead').click();
-      await page.getByLabel('Trust file (JSON)').fill(trustWith('group both 2 a1 b1 c1\nquorum both\n'));
       await page.getByLabel('File to verify').setInputFiles({ name: 'northwind-agent-2.0.0.tar.gz', mimeType: 'application/gzip', buffer: artifact });
       const check = page.getByTestId('release-check');
       await check.getByText('✓ Signed, listed and in the signed log').waitFor();
+      await page.getByText('Checked with this server’s own log key').waitFor();
+      const keyNote = check.getByTestId('log-key-source');
+      assert.equal(await keyNote.getAttribute('data-source'), 'policy');
+      assert.match(await keyNote.innerText(), /from the policy in the trust file fetched from this server \(not an independent check\)\.$/);
+      // a1 and b1 are not in the server's policy: their cosignatures are ignored, and it requires none.
+      assert.equal(await check.getByTestId('witness-detail').innerText(), 'no witness cosignature required (quorum none)');
+      await shot(page, 'ledger-verify-server-key');
+
+      // The user's trust file: its log key (still none typed) and its witnesses, two of three of whom must cosign.
+      await page.getByText('Paste a trust file instead').click();
+      await page.getByLabel('Trust file (JSON)').fill(trustWith('group both 2 a1 b1 c1\nquorum both\n'));
+      await page.getByRole('button', { name: 'Verify again' }).click();
+      await until(async () => /you pasted/.test(await page.getByTestId('trust-source').innerText()), 'the pasted trust file in use');
+      await check.getByText('✓ Signed, listed and in the signed log').waitFor();
+      assert.equal(await page.getByText('Checked with this server’s own log key').count(), 0);
       const witnesses = check.locator('[data-step="witnesses"]');
       assert.equal(await witnesses.getAttribute('data-status'), 'ok');
       assert.equal(await check.getByTestId('witness-detail').innerText(), '2 of 3 witnesses cosigned (a1, b1), which satisfies quorum "both"');
       assert.match(await page.getByTestId('trust-source').innerText(), /the trust file you pasted \(\d+ keys? · 3 witnesses, quorum "both"\)/);
-      const keyNote = check.getByTestId('log-key-source');
       assert.equal(await keyNote.getAttribute('data-source'), 'policy');
       assert.match(await keyNote.innerText(), /^Log key: .* \(key ID [0-9a-f]{8}\) from the policy in the trust file you pasted\.$/);
       assert.equal(await page.getByText('Not checked here').count(), 0);
