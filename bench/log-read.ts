@@ -15,16 +15,21 @@ import { Ledger } from '../src/ledger/ledger.js';
 import { decodeSignerKey } from '../src/ledger/note-key.js';
 import { readLogKey, readManifest, paths } from '../src/data-dir.js';
 import { openSqliteStore } from '../src/store/sqlite/open.js';
+import { releaseIndexFeed } from '../src/release/index-feed.js';
 import { tilePath, entryBundlePath } from '../src/ledger/tile-path.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const SECONDS = Number(process.argv[3] ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PIPELINE = Number(process.env.BENCH_PIPELINE ?? 4);
-const dir = mkdtempSync(join(tmpdir(), 'accord-bench-read-'));
-const data = join(dir, 'data');
-const init = spawnSync(process.execPath, ['dist/cli.js', 'init', '--data', data], { encoding: 'utf8' });
-if (init.status !== 0) throw new Error(init.stderr);
+// BENCH_DATA=DIR measures an existing data directory (say, one a previous run kept with BENCH_KEEP=1) without filling it.
+const reuse = process.env.BENCH_DATA;
+const dir = reuse ?? mkdtempSync(join(tmpdir(), 'accord-bench-read-'));
+const data = reuse ?? join(dir, 'data');
+if (!reuse) {
+  const init = spawnSync(process.execPath, ['dist/cli.js', 'init', '--data', data], { encoding: 'utf8' });
+  if (init.status !== 0) throw new Error(init.stderr);
+}
 const manifest = readManifest(data);
 
 // Fill the log through the domain API: adds from many concurrent callers, integrated as they arrive.
@@ -36,7 +41,7 @@ let peakRss = 0;
 const rssAt: string[] = [];
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
 const t0 = performance.now();
-let next = 0;
+let next = reuse ? N : 0;
 let nextReport = N / 4;
 await Promise.all(
   Array.from({ length: 20 }, async () => {
@@ -52,10 +57,13 @@ await Promise.all(
     }
   }),
 );
-while ((await ledger.currentState()).size < N) await ledger.integrate();
+while (!reuse && (await ledger.currentState()).size < N) await ledger.integrate();
 await ledger.stop();
 const state = await ledger.currentState();
 const fillS = (performance.now() - t0) / 1000;
+// The server's release index follows the log (its feed runs with every integration); entries appended here
+// bypassed it, and catching up on millions at once would hold up the server's start. Bring it up to date.
+if (!reuse) await releaseIndexFeed(store.log, store.releases)();
 clearInterval(sampler);
 
 // Inclusion proofs at this size, for random entries, after a warm-up; GC pauses in the measured window are counted.
@@ -104,7 +112,7 @@ const paths_ = Array.from({ length: 2000 }, (_, k) =>
 const { reads, bytes, seconds } = await readFor(url, paths_, SECONDS, CONNECTIONS, PIPELINE);
 server.kill('SIGTERM');
 await new Promise((r) => server.once('exit', r));
-rmSync(dir, { recursive: true, force: true });
+if (!reuse && !process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 console.log(`log size ${fmt(state.size)} (filled in ${fillS.toFixed(1)} s: ${fmt(state.size / fillS)} entries/s)`);
 const q = (f: number) => times[Math.floor(f * (PROOFS - 1))]!.toFixed(3);
