@@ -338,6 +338,11 @@ async function witnessStep(trust: TrustState, checkpoint: SignedCheckpoint | und
 
 const ICON = { ok: '✓', failed: '✗', skipped: '–' } as const;
 
+const WITNESS_VERDICT: Record<string, string> = {
+  COSIGNATURE_INVALID: '✗ A witness cosignature is invalid',
+  COSIGNATURE_QUORUM_NOT_MET: '✗ Witness quorum not met',
+};
+
 /** One check in the release's step list (same markup as the inclusion steps). */
 function Step({ id, label, outcome, testId }: { id: string; label: string; outcome: StepOutcome; testId: string }) {
   return (
@@ -425,7 +430,7 @@ function ReleaseCheck({ record, digest, vkey, trust }: { record: Item; digest: s
             : check.report && !check.report.ok
               ? { tone: 'red', text: '✗ Inclusion does not verify' }
               : check.witnesses.status !== 'ok'
-                ? { tone: 'red', text: check.witnesses.code === 'COSIGNATURE_INVALID' ? '✗ A witness cosignature is invalid' : '✗ Witness quorum not met' }
+                ? { tone: 'red', text: WITNESS_VERDICT[check.witnesses.code ?? ''] ?? '✗ Witnesses not checked' }
                 : !check.report
                   ? { tone: 'amber', text: 'Listed, signed and witnessed · inclusion not checked (no log key)' }
                   : { tone: 'green', text: '✓ Signed, listed and in the signed log' };

@@ -108,7 +108,10 @@ const TYPE_NAMES: Record<number, string> = { [ED25519_TYPE]: 'a log key is Ed255
 async function parseTypedVerifierKey(vkey: string, type: number): Promise<VerifierKey> {
   // The base64 part may contain '+', so match the fixed-shape prefix instead of splitting on it.
   const m = typeof vkey === 'string' && vkey.length <= 8192 ? /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+=*)$/u.exec(vkey) : null;
-  if (!m) throw new VerifyError('VKEY_INVALID', 'a verifier key looks like name+1234abcd+base64, e.g. as printed by `accord init` (log_vkey)');
+  if (!m) {
+    const example = type === COSIGNATURE_TYPE ? 'witness_vkey as printed by `accord witness init`' : 'log_vkey as printed by `accord init`';
+    throw new VerifyError('VKEY_INVALID', `a verifier key looks like name+1234abcd+base64, e.g. ${example}`);
+  }
   const [, name = '', keyId = '', b64 = ''] = m;
   const raw = decodeBase64(b64);
   if (raw === undefined) throw new VerifyError('VKEY_INVALID', 'the key part of the verifier key is not valid base64');
