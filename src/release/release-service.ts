@@ -133,7 +133,9 @@ export class ReleaseService {
     this.proving = [];
     try {
       const all = queued.flatMap((q) => q.indexes);
-      const state = await this.deps.log.waitForIndex(Math.max(...all));
+      let last = 0;
+      for (const i of all) if (i > last) last = i;
+      const state = await this.deps.log.waitForIndex(last);
       const proofs = await this.deps.log.inclusionProofs(all, state.size);
       const texts = all.map((index, i) => formatTlogProof({ index, inclusionProof: proofs[i]!, checkpoint: state.checkpoint }));
       let at = 0;
