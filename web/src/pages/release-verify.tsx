@@ -433,7 +433,10 @@ function ReleaseCheck({ record, digest, vkey, trust }: { record: Item; digest: s
                 ? { tone: 'red', text: WITNESS_VERDICT[check.witnesses.code ?? ''] ?? '✗ Witnesses not checked' }
                 : !check.report
                   ? { tone: 'amber', text: 'Listed, signed and witnessed · inclusion not checked (no log key)' }
-                  : { tone: 'green', text: '✓ Signed, listed and in the signed log' };
+                  : check.logKey.vkey !== null && 'log' in check.logKey && trust.status !== 'loading' && trust.source === 'server'
+                    ? // Every root of trust came from this server: consistent, but it vouched for itself.
+                      { tone: 'amber', text: '✓ Signed, listed and logged — by this server’s own keys (not an independent check)' }
+                    : { tone: 'green', text: '✓ Signed, listed and in the signed log' };
 
   return (
     <section className={`release-check release-${verdict.tone}`} data-testid="release-check" aria-label={`Release in entry ${record.index}`}>
