@@ -5,7 +5,7 @@ import { decodeUtf8, utf8 } from '../ledger/text-codec.js';
 import { checkSignatures, envelopeFromJson, serializeEnvelope } from './dsse.js';
 import { ReleaseError } from './errors.js';
 import { importPublicKey, type ReleasePublicKey } from './keys.js';
-import { formatPurl, parsePurlScope, scopeCovers } from './purl.js';
+import { formatPurl, parsePurlScope, scopeCovers, type PurlScope } from './purl.js';
 import { statementFromEnvelope } from './statement.js';
 import { parseStrictJson } from './strict-json.js';
 
@@ -21,13 +21,14 @@ export interface PublishKey {
   readonly key_id: string;
   readonly public_key: string;
   readonly revoked_at: string | null;
+  /** The purl namespace patterns this key may sign (the registry's grant, or the organisation's default). */
+  readonly namespaces: readonly string[];
 }
 
-/** Who publishes: the signatory and its keys and namespaces, read fresh for each request. */
+/** Who publishes: the signatory and its keys, read fresh for each request. */
 export interface Publisher {
   readonly slug: string;
   readonly keys: readonly PublishKey[];
-  readonly namespaces: readonly string[];
 }
 
 /** An envelope that passed every check: what to log and what to answer. */
@@ -64,6 +65,19 @@ function parsedKey(pem: string): ReleasePublicKey | undefined {
   return key ?? undefined;
 }
 
+/** Parsed namespace patterns (a handful per signatory, checked for every envelope). */
+const parsedScopes = new Map<string, PurlScope>();
+
+function scopeOf(pattern: string): PurlScope {
+  let scope = parsedScopes.get(pattern);
+  if (scope === undefined) {
+    scope = parsePurlScope(pattern);
+    if (parsedScopes.size >= MAX_PARSED_KEYS) parsedScopes.delete(parsedScopes.keys().next().value!);
+    parsedScopes.set(pattern, scope);
+  }
+  return scope;
+}
+
 /** The envelope JSON of one batch line (bytes) or an already parsed body. */
 function envelopeValue(input: unknown): unknown {
   if (!(input instanceof Uint8Array)) return input;
@@ -90,7 +104,7 @@ export function checkRelease(input: unknown, publisher: Publisher): CheckedRelea
   }
   const slug = publisher.slug;
   const outcomes = checkSignatures(envelope, keys.map((k) => k.key));
-  const keyIds: string[] = [];
+  const signers: PublishKey[] = [];
   for (const o of outcomes) {
     if (o.key === undefined) {
       if (o.candidates > 0 && o.keyid !== undefined) {
@@ -105,15 +119,19 @@ export function checkRelease(input: unknown, publisher: Publisher): CheckedRelea
     }
     const rec = keys.find((k) => k.key.keyId === o.key!.keyId)!.record;
     if (rec.revoked_at !== null) throw new ReleaseError('RELEASE_KEY_REVOKED', `Key ${rec.key_id} of ${slug} was revoked at ${rec.revoked_at}.`);
-    if (!keyIds.includes(o.key.keyId)) keyIds.push(o.key.keyId);
+    if (!signers.includes(rec)) signers.push(rec);
   }
 
-  const scopes = publisher.namespaces.map(parsePurlScope);
-  for (const p of statement.purls) {
-    if (!scopes.some((s) => scopeCovers(s, p))) {
-      throw new ReleaseError('RELEASE_PURL_NOT_ALLOWED', `${slug} may publish releases of ${publisher.namespaces.join(', ')} only, not ${formatPurl(p)}.`);
+  // Every key that signed must be allowed to sign every purl of the statement.
+  for (const rec of signers) {
+    const scopes = rec.namespaces.map(scopeOf);
+    for (const p of statement.purls) {
+      if (!scopes.some((s) => scopeCovers(s, p))) {
+        throw new ReleaseError('RELEASE_PURL_NOT_ALLOWED', `Key ${rec.key_id} of ${slug} may sign releases of ${rec.namespaces.join(', ')} only, not ${formatPurl(p)}.`);
+      }
     }
   }
+  const keyIds = signers.map((k) => k.key_id);
 
   return {
     entry,

@@ -21,6 +21,8 @@ export interface ReleaseKeyRecord {
   public_key: string;
   created_at: string;
   revoked_at: string | null;
+  /** The purl namespaces the key may sign; null or absent: the organisation's default (`namespacesForOrg`). */
+  purl_namespaces?: readonly string[] | null;
 }
 
 /** What the release pillar needs from the rest of Accord (wired in the composition root). */
@@ -93,11 +95,11 @@ export class ReleaseService {
     if (!isMemberOrg(caller.org)) throw new RegistryError('NOT_A_MEMBER', 'Only member signatories publish releases.');
     if (!PUBLISHER_ROLES.includes(caller.user.role)) throw new RegistryError('FORBIDDEN', 'Only org-admins and PSIRT members publish releases.');
     const records = await this.deps.keysOf(caller.org.id);
+    const fallback = namespacesForOrg(caller.org.slug);
     return {
       org: caller.org,
       slug: caller.org.slug,
-      namespaces: namespacesForOrg(caller.org.slug),
-      keys: records.map((r) => ({ key_id: r.key_id, public_key: r.public_key, revoked_at: r.revoked_at })),
+      keys: records.map((r) => ({ key_id: r.key_id, public_key: r.public_key, revoked_at: r.revoked_at, namespaces: r.purl_namespaces ?? fallback })),
     };
   }
 
@@ -201,7 +203,8 @@ export class ReleaseService {
     const signatories: Parameters<typeof buildTrustFile>[0]['signatories'][number][] = [];
     for await (const s of this.deps.signatories()) {
       const namespaces = namespacesForOrg(s.slug);
-      signatories.push({ slug: s.slug, name: s.name, keys: s.keys.map((k) => ({ ...k, purl_namespaces: namespaces })) });
+      // Each key with the namespaces the publish check applies to it, so server and verifiers agree.
+      signatories.push({ slug: s.slug, name: s.name, keys: s.keys.map((k) => ({ ...k, purl_namespaces: [...(k.purl_namespaces ?? namespaces)] })) });
     }
     return buildTrustFile({ generatedAt: this.deps.now().toISOString(), policy: await this.deps.logPolicy(), signatories });
   }

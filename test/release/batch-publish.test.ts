@@ -134,6 +134,24 @@ describe('batch publish', () => {
     assert.ok(keyRecordId);
   });
 
+  it("each key signs only its own namespaces (the registry's grant), and the trust file says the same", async () => {
+    const narrow = newKey();
+    const reg = await h.call('POST', `/api/v1/orgs/${ORG}/keys`, { token, body: { name: 'tools only', public_key: narrow.pem, purl_namespaces: [`pkg:*/${ORG}/tools`] } });
+    assert.equal(reg.statusCode, 201, reg.body);
+    const tools = serializeEnvelope(releaseEnvelope(`pkg:generic/${ORG}/tools/cli@1.0.0`, { 'tools.tgz': 'tools' }, [narrow]));
+    const r = await ndjson([tools, env('7.0.0', narrow), serializeEnvelope(releaseEnvelope(`pkg:generic/${ORG}/tools/cli@1.0.1`, { 'tools.tgz': 'tools 1' }, [narrow, key]))]);
+    assert.deepEqual(
+      r.json().results.map((x: any) => x.problem?.code ?? 'ok'),
+      ['ok', 'RELEASE_PURL_NOT_ALLOWED', 'ok'],
+    );
+    assert.match(r.json().results[1].problem.detail, /may sign releases of pkg:\*\/demo-northwind\/tools only/);
+    const trust = await h.call('GET', '/api/v1/trust');
+    const listed = trust.json().signatories.find((s: any) => s.slug === ORG).keys.find((k: any) => k.key_id === narrow.keyId);
+    assert.deepEqual(listed.purl_namespaces, [`pkg:*/${ORG}/tools`]);
+    const v = verifyRelease({ file: Buffer.from('tools'), envelope: tools, proof: r.json().results[0].tlog_proof, trust: trust.body });
+    assert.ok(v.ok, JSON.stringify(v.checks));
+  });
+
   it('refuses whole requests with problem+json: no envelope, too many, too large, wrong shape, wrong caller', async () => {
     const problem = (r: { statusCode: number; headers: Record<string, unknown>; json(): any; body: string }, status: number, code: string) => {
       assert.equal(r.statusCode, status, r.body);
@@ -185,7 +203,7 @@ describe('batch publish', () => {
 
 describe('verification pool', () => {
   const key = newKey();
-  const publisher = { slug: ORG, namespaces: [`pkg:*/${ORG}`], keys: [{ key_id: key.keyId, public_key: key.pem, revoked_at: null }] };
+  const publisher = { slug: ORG, keys: [{ key_id: key.keyId, public_key: key.pem, revoked_at: null, namespaces: [`pkg:*/${ORG}`] }] };
   const lines = Array.from({ length: 150 }, (_, i) =>
     i % 7 === 3 ? '{"nope": true}' : serializeEnvelope(releaseEnvelope(`pkg:generic/${ORG}/lib@1.${i}`, { 'lib.tgz': String(i) }, [key])),
   );
@@ -209,7 +227,7 @@ describe('verification pool', () => {
 
   it('single checks made together go out together, each with its own publisher', async () => {
     const pool = new VerifyPool({ threads: 2, chunk: 8 });
-    const other = { slug: 'demo-contoso-cloud', namespaces: ['pkg:*/demo-contoso-cloud'], keys: [] };
+    const other = { slug: 'demo-contoso-cloud', keys: [] };
     try {
       const results = await Promise.all(lines.slice(0, 40).map((l, i) => pool.checkOne(i % 2 === 0 ? publisher : other, JSON.parse(l))));
       const codes = results.map((r, i) => ('ok' in r ? 'ok' : `${(r.error as any).code}${i % 2}`));
