@@ -72,6 +72,8 @@ export class Ledger {
   private readonly queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private integrating: Promise<void> | null = null;
+  /** Set when a batch is sequenced while an integration runs. */
+  private sequencedMeanwhile = false;
   private integrateTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private stopped = true;
@@ -174,6 +176,8 @@ export class Ledger {
         if (this.flushing === run) this.flushing = null;
         // Adds that arrived after the last batch was taken start the next flush.
         if (this.queue.length > 0) void this.flush();
+        // A running integration takes these entries in another round rather than leaving them for the timer.
+        if (this.integrating) this.sequencedMeanwhile = true;
         this.scheduleIntegration();
       });
     }
@@ -271,7 +275,16 @@ export class Ledger {
     if (!this.integrating) {
       this.integrating = (async () => {
         try {
-          while (await this.integrateOnce());
+          for (;;) {
+            this.sequencedMeanwhile = false;
+            if (await this.integrateOnce()) {
+              // Let callers woken by this checkpoint add their next entries: the next round takes them.
+              await new Promise<void>((r) => setImmediate(r));
+              continue;
+            }
+            // Entries sequenced while the round ran (and missed it) go in at once, if this node is the sequencer.
+            if (!(this.sequencedMeanwhile && this.leaseUntil > 0)) break;
+          }
         } catch (err) {
           this.o.log?.error({ err }, 'log integration failed; will retry');
         } finally {
