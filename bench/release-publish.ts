@@ -10,7 +10,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IN_TOTO_PAYLOAD_TYPE, serializeEnvelope, signEnvelope } from '../src/release/dsse.js';
@@ -47,8 +47,20 @@ for (let i = 0; i < N; i++) {
 const requests: string[] = [];
 for (let i = 0; i < N; i += B) requests.push(B === 1 ? bodies[i]! : `${bodies.slice(i, i + B).join('\n')}\n`);
 const batchAuth = { ...auth, 'content-type': 'application/x-ndjson' };
+/** CPU seconds the server process (all its threads) has used, from /proc (Linux): load on the shared machine does not skew it. */
+const serverCpu = (): number => {
+  try {
+    const stat = readFileSync(`/proc/${server.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+};
 let next = 0;
 const lat: number[] = [];
+const cpu0 = serverCpu();
+const client0 = process.cpuUsage();
 const t0 = performance.now();
 await Promise.all(
   Array.from({ length: C }, async () => {
@@ -70,9 +82,15 @@ await Promise.all(
   }),
 );
 const secs = (performance.now() - t0) / 1000;
+const cpu = serverCpu() - cpu0;
+const clientUsage = process.cpuUsage(client0);
+const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
 server.kill('SIGTERM');
 rmSync(dir, { recursive: true, force: true });
 lat.sort((a, b) => a - b);
 const what = B === 1 ? 'single publishes' : `batches of ${B}`;
 console.log(`${N} releases published over HTTP (${what}) by ${C} clients in ${secs.toFixed(1)} s: ${Math.round(N / secs).toLocaleString('en-US')} statements/s`);
 console.log(`latency per request (to a signed checkpoint with proofs): p50 ${lat[Math.floor(lat.length / 2)]!.toFixed(0)} ms, p99 ${lat[Math.floor(lat.length * 0.99)]!.toFixed(0)} ms`);
+// CPU per statement, server (HTTP, verification workers, log) and this client: what 2 idle cores could do at most is 2 s / (their sum).
+const perStmt = (c: number) => ((c * 1e6) / N).toFixed(0);
+console.log(`CPU per statement: server ${perStmt(cpu)} µs, client ${perStmt(clientCpu)} µs (2 idle cores: at most ${Math.round((2 * N) / (cpu + clientCpu)).toLocaleString('en-US')} statements/s)`);
