@@ -192,6 +192,15 @@ describe('batch publish', () => {
     assert.equal((await ndjson([env('6.1.0')])).statusCode, 200);
   });
 
+  it('takes media type parameters (charset) on both forms', async () => {
+    const e = env('8.0.0');
+    const a = await h.call('POST', '/api/v1/releases/batch', { token, headers: { 'content-type': 'application/x-ndjson; charset=utf-8' }, payload: e });
+    assert.equal(a.statusCode, 200, a.body);
+    const b = await h.call('POST', '/api/v1/releases/batch', { token, headers: { 'content-type': 'application/json; charset=utf-8' }, payload: JSON.stringify({ envelopes: [JSON.parse(e)] }) });
+    assert.equal(b.statusCode, 200, b.body);
+    assert.equal(a.json().results[0].index, b.json().results[0].index);
+  });
+
   it('splits NDJSON into line spans', () => {
     const text = Buffer.from('a\n\n b \r\n\t\nc');
     const spans = ndjsonSpans(text);
