@@ -110,6 +110,13 @@ async function post(body: string): Promise<void> {
   if (s.failure_count > 0) throw new Error(`refused: ${JSON.stringify(s.failures.slice(0, 2))}`);
 }
 
+/** CPU seconds (user + system) a process, or one of its threads, has used: figures that a busy shared machine does not skew as much as wall time. */
+function cpuOf(pid: number, tid?: number): number {
+  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
 function rssOf(pid: number, field = 'VmHWM'): number {
   const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -120,6 +127,8 @@ try {
   const batches = Math.ceil(N / 1000);
   const bodies = new Map<number, string>();
   let next = 0;
+  const cpu0 = cpuOf(server.pid!);
+  const main0 = cpuOf(server.pid!, server.pid!);
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: C }, async () => {
@@ -133,6 +142,11 @@ try {
   );
   const ingestSecs = (performance.now() - t0) / 1000;
   console.log(`ingest: ${batches * 1000} objects in ${ingestSecs.toFixed(1)} s = ${Math.round((batches * 1000) / ingestSecs)} objects/s (${C} clients, envelopes of 1,000)`);
+  const cpu = cpuOf(server.pid!) - cpu0;
+  const main = cpuOf(server.pid!, server.pid!) - main0;
+  console.log(
+    `server CPU during the ingest: ${cpu.toFixed(1)} s in all threads (${Math.round((batches * 1000) / cpu)} objects per CPU second), ${main.toFixed(1)} s on its main thread (${Math.round((batches * 1000) / main)} objects per main-thread second)`,
+  );
   console.log(`server peak RSS after ingest: ${rssOf(server.pid!).toFixed(0)} MB`);
 
   if (process.env.BENCH_ONLY_INGEST) throw new Error('stopping after the ingest (BENCH_ONLY_INGEST)');

@@ -20,9 +20,10 @@ import type {
   StatusDetail,
   Viewer,
 } from './ports.js';
-import { validateStixObject, type StixValidationOptions } from './stix.js';
-import { termsOf } from './terms.js';
-import { tlpMarkingId, tlpOf, type TlpLevel } from './tlp.js';
+import { PreparePool } from './prepare-pool.js';
+import { SHARING_EXTENSION_ID, versionOf, type Prepared } from './prepare.js';
+import type { StixValidationOptions } from './stix.js';
+import { tlpMarkingId, type TlpLevel } from './tlp.js';
 
 /**
  * The intel pillar's use cases: collections and their grants, ingestion with
@@ -31,8 +32,7 @@ import { tlpMarkingId, tlpOf, type TlpLevel } from './tlp.js';
  * come through here.
  */
 
-/** Accord's property extension naming who an AMBER or RED object is shared with. */
-export const SHARING_EXTENSION_ID = 'extension-definition--95134031-617f-408f-baad-23112f5fa8a1';
+export { SHARING_EXTENSION_ID, versionOf } from './prepare.js';
 
 /** Who is calling, reduced to what intel needs. */
 export type IntelCaller = { kind: 'anonymous' } | { kind: 'user'; userId: string; orgId: string; role: Role };
@@ -54,6 +54,8 @@ export interface IntelDeps {
   /** Objects waiting to be processed across all submissions before new POSTs get 503. */
   maxQueuedObjects?: number;
   validation?: StixValidationOptions;
+  /** Validate and prepare objects on a worker thread (default true); false keeps it all on the calling thread. */
+  workerThread?: boolean;
   onError?: (err: unknown) => void;
 }
 
@@ -107,18 +109,14 @@ interface Job {
   collection: Collection;
   caller: Extract<IntelCaller, { kind: 'user' }>;
   objects: unknown[];
+  /** Each chunk's preparation, started when the job is queued (the worker runs ahead of the database). */
+  prepared: Promise<Prepared[]>[];
   /** Whether the status is stored yet: it is written with the first chunk, or when a POST stops waiting for it. */
   stored: boolean;
   done: Promise<void>;
   resolve: () => void;
 }
 
-/** `version` per TAXII 2.1 §3.4.2 note: `modified`, else `created`; objects with neither are versioned by date_added (empty here, set by the store). */
-export function versionOf(obj: Record<string, unknown>): string {
-  if (typeof obj.modified === 'string') return obj.modified;
-  if (typeof obj.created === 'string') return obj.created;
-  return '';
-}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -130,10 +128,18 @@ export class IntelService {
   private working = false;
   private readonly chunkSize: number;
   private readonly maxQueued: number;
+  private readonly pool: PreparePool;
 
   constructor(private readonly deps: IntelDeps) {
     this.chunkSize = deps.chunkSize ?? 1000;
     this.maxQueued = deps.maxQueuedObjects ?? 200_000;
+    // ACCORD_INTEL_WORKER=0 keeps preparation on the server's thread (a one-core host gains nothing from the worker).
+    this.pool = new PreparePool(deps.workerThread ?? process.env.ACCORD_INTEL_WORKER !== '0');
+  }
+
+  /** Stops the preparation worker (it never keeps a process alive, so this is optional). */
+  async close(): Promise<void> {
+    await this.pool.close();
   }
 
   get store(): IntelStore {
@@ -289,7 +295,14 @@ export class IntelService {
     // stores it if the caller stops waiting before that. Until then nobody knows its id.
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
-    this.queue.push({ status, collection, caller, objects, stored: false, done, resolve });
+    const prepared: Promise<Prepared[]>[] = [];
+    for (let start = 0; start < objects.length; start += this.chunkSize) {
+      const p = this.pool.prepare(objects.slice(start, start + this.chunkSize), collection.default_tlp, this.deps.validation);
+      // Awaited in turn by process(); until then a failure must not count as unhandled.
+      p.catch(() => undefined);
+      prepared.push(p);
+    }
+    this.queue.push({ status, collection, caller, objects, prepared, stored: false, done, resolve });
     this.queuedObjects += objects.length;
     void this.work();
     return status;
@@ -352,16 +365,15 @@ export class IntelService {
   private async process(job: Job): Promise<void> {
     const resolved = new Map<string, Recipient | null>();
     const viewer = await this.viewer(job.caller);
-    for (let start = 0; start < job.objects.length; start += this.chunkSize) {
-      const chunk = job.objects.slice(start, start + this.chunkSize);
+    for (let start = 0, n = 0; start < job.objects.length; start += this.chunkSize, n++) {
+      const end = Math.min(start + this.chunkSize, job.objects.length);
       const prepared: NewIntelObjectVersion[] = [];
       const refused: StatusDetail[] = [];
-      for (const obj of chunk) {
-        const p = await this.prepare(obj, job.collection, job.caller, resolved);
-        if ('failure' in p) refused.push(p.failure);
-        else prepared.push(p.row);
+      for (const p of await job.prepared[n]!) {
+        const r = await this.complete(p, job.caller, resolved);
+        if ('failure' in r) refused.push(r.failure);
+        else prepared.push(r.row);
       }
-      const end = start + chunk.length;
       // The chunk's status is computed from the outcomes inside the insert's transaction and stored with
       // them; the in-memory status only moves on once that has committed (a failed chunk leaves it as it was).
       let next: IntelStatus | undefined;
@@ -420,57 +432,31 @@ export class IntelService {
     return hex;
   }
 
-  private async prepare(
-    obj: unknown,
-    c: Collection,
+  /** A prepared object made a row: its recipients resolved, who posts it, its salt. */
+  private async complete(
+    p: Prepared,
     caller: Extract<IntelCaller, { kind: 'user' }>,
     resolved: Map<string, Recipient | null>,
   ): Promise<{ row: NewIntelObjectVersion } | { failure: StatusDetail }> {
-    const id = isRecord(obj) && typeof obj.id === 'string' ? obj.id.slice(0, 200) : '';
-    const version = isRecord(obj) ? versionOf(obj).slice(0, 40) : '';
-    const v = validateStixObject(obj, this.deps.validation);
-    if (!v.valid) {
-      const msg = v.problems
-        .slice(0, 5)
-        .map((p) => `${p.path || '/'}: ${p.message}`)
-        .join('; ');
-      return { failure: { id, version, message: `not valid STIX 2.1: ${msg}${v.problems.length > 5 ? ` (+${v.problems.length - 5} more)` : ''}` } };
-    }
-    const o = obj as Record<string, unknown>;
-    const tlp = tlpOf(o, c.default_tlp);
+    if ('failure' in p) return p;
     const recipients: Recipient[] = [];
-    const ext = isRecord(o.extensions) ? o.extensions[SHARING_EXTENSION_ID] : undefined;
-    if (ext !== undefined) {
-      const list = isRecord(ext) ? ext.recipients : undefined;
-      if (!Array.isArray(list) || list.length > 200 || !list.every((r): r is string => typeof r === 'string' && r.length <= 320)) {
-        return { failure: { id, version, message: `extensions.${SHARING_EXTENSION_ID}.recipients must be a list of up to 200 "org:<slug>", "group:<slug>" or "user:<email>"` } };
+    for (const ref of p.recipientRefs ?? []) {
+      let r = resolved.get(ref);
+      if (r === undefined) {
+        r = await this.deps.resolveRecipient(ref);
+        resolved.set(ref, r);
       }
-      for (const ref of list) {
-        let r = resolved.get(ref);
-        if (r === undefined) {
-          r = await this.deps.resolveRecipient(ref);
-          resolved.set(ref, r);
-        }
-        if (r === null) return { failure: { id, version, message: `unknown recipient ${JSON.stringify(ref)}` } };
-        if (!recipients.includes(r)) recipients.push(r);
-      }
+      if (r === null) return { failure: { id: p.id, version: p.version, message: `unknown recipient ${JSON.stringify(ref)}` } };
+      if (!recipients.includes(r)) recipients.push(r);
     }
-    const json = JSON.stringify(o);
     return {
       row: {
-        stix_id: o.id as string,
-        type: o.type as string,
-        version: versionOf(o),
-        spec_version: typeof o.spec_version === 'string' ? o.spec_version : '2.1',
-        tlp,
+        ...p.row,
         author_org_id: caller.orgId,
         author_user_id: caller.userId,
         recipients,
-        revoked: o.revoked === true,
-        json,
-        salt: tlp === 'CLEAR' ? null : this.salt(),
-        terms: termsOf(o),
-        created: typeof o.created === 'string' ? o.created : this.deps.clock.now().toISOString(),
+        salt: p.row.tlp === 'CLEAR' ? null : this.salt(),
+        created: p.row.created ?? this.deps.clock.now().toISOString(),
       },
     };
   }

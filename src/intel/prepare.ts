@@ -1,0 +1,82 @@
+import type { NewIntelObjectVersion, StatusDetail } from './ports.js';
+import { validateStixObject, type StixValidationOptions } from './stix.js';
+import { termsOf } from './terms.js';
+import { tlpOf, type TlpLevel } from './tlp.js';
+
+/**
+ * The CPU-bound part of storing a posted object, free of any I/O and any
+ * state, so it can run on a worker thread (prepare-pool.ts): STIX validation
+ * (patterns included), the TLP level, the shape of the sharing extension,
+ * the stored JSON and the search terms. Who posts, the salt and the
+ * recipients' ids are added by the service.
+ */
+
+/** Accord's property extension naming who an AMBER or RED object is shared with. */
+export const SHARING_EXTENSION_ID = 'extension-definition--95134031-617f-408f-baad-23112f5fa8a1';
+
+export type PreparedRow = Omit<NewIntelObjectVersion, 'author_org_id' | 'author_user_id' | 'recipients' | 'salt' | 'created'> & {
+  /** null when the object has no `created` (an SCO): the service uses the time it stores it. */
+  created: string | null;
+};
+
+export type Prepared =
+  | { failure: StatusDetail }
+  | {
+      row: PreparedRow;
+      /** The recipients the sharing extension names, as written (`org:<slug>` …), to resolve; null without the extension. */
+      recipientRefs: string[] | null;
+      /** For a failure found later (an unknown recipient). */
+      id: string;
+      version: string;
+    };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `version` per TAXII 2.1 §3.4.2 note: `modified`, else `created`; objects with neither are versioned by date_added (empty here, set by the store). */
+export function versionOf(obj: Record<string, unknown>): string {
+  if (typeof obj.modified === 'string') return obj.modified;
+  if (typeof obj.created === 'string') return obj.created;
+  return '';
+}
+
+export function prepareObject(obj: unknown, defaultTlp: TlpLevel, validation?: StixValidationOptions): Prepared {
+  const id = isRecord(obj) && typeof obj.id === 'string' ? obj.id.slice(0, 200) : '';
+  const version = isRecord(obj) ? versionOf(obj).slice(0, 40) : '';
+  const v = validateStixObject(obj, validation);
+  if (!v.valid) {
+    const msg = v.problems
+      .slice(0, 5)
+      .map((p) => `${p.path || '/'}: ${p.message}`)
+      .join('; ');
+    return { failure: { id, version, message: `not valid STIX 2.1: ${msg}${v.problems.length > 5 ? ` (+${v.problems.length - 5} more)` : ''}` } };
+  }
+  const o = obj as Record<string, unknown>;
+  const tlp = tlpOf(o, defaultTlp);
+  let recipientRefs: string[] | null = null;
+  const ext = isRecord(o.extensions) ? o.extensions[SHARING_EXTENSION_ID] : undefined;
+  if (ext !== undefined) {
+    const list = isRecord(ext) ? ext.recipients : undefined;
+    if (!Array.isArray(list) || list.length > 200 || !list.every((r): r is string => typeof r === 'string' && r.length <= 320)) {
+      return { failure: { id, version, message: `extensions.${SHARING_EXTENSION_ID}.recipients must be a list of up to 200 "org:<slug>", "group:<slug>" or "user:<email>"` } };
+    }
+    recipientRefs = list;
+  }
+  return {
+    row: {
+      stix_id: o.id as string,
+      type: o.type as string,
+      version: versionOf(o),
+      spec_version: typeof o.spec_version === 'string' ? o.spec_version : '2.1',
+      tlp,
+      revoked: o.revoked === true,
+      json: JSON.stringify(o),
+      terms: termsOf(o),
+      created: typeof o.created === 'string' ? o.created : null,
+    },
+    recipientRefs,
+    id,
+    version,
+  };
+}

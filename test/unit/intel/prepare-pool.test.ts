@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MIN_WORKER_BATCH, PreparePool } from '../../../src/intel/prepare-pool.js';
+import { prepareObject } from '../../../src/intel/prepare.js';
+import { tlpMarkingId } from '../../../src/intel/tlp.js';
+
+const at = '2026-01-02T03:04:05.678Z';
+
+function batch(n: number): unknown[] {
+  return Array.from({ length: n }, (_, i) =>
+    i % 3 === 0
+      ? { type: 'indicator', spec_version: '2.1', id: `indicator--${String(i).padStart(8, '0')}-1111-4111-8111-111111111111`, created: at, modified: at, pattern: `[ipv4-addr:value = '10.0.0.${i % 256}']`, pattern_type: 'stix', valid_from: at, labels: ['x'], object_marking_refs: [tlpMarkingId('RED')] }
+      : i % 3 === 1
+        ? { type: 'indicator', spec_version: '2.1', id: 'not an id', pattern: '[broken' }
+        : { type: 'ipv4-addr', spec_version: '2.1', id: 'ipv4-addr--not-deterministic', value: '10.0.0.1' },
+  );
+}
+
+async function until(p: () => boolean): Promise<void> {
+  for (let i = 0; i < 600 && !p(); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
+test('the worker prepares exactly what the calling thread would, in order', async () => {
+  const pool = new PreparePool(true);
+  try {
+    const objects = batch(3 * MIN_WORKER_BATCH);
+    const expected = objects.map((o) => prepareObject(o, 'AMBER'));
+    // The first batch is prepared here while the worker loads.
+    assert.deepEqual(await pool.prepare(objects, 'AMBER'), expected);
+    await until(() => pool.workerReady);
+    assert.ok(pool.workerReady, 'the worker loaded');
+    const [a, b] = await Promise.all([pool.prepare(objects, 'AMBER'), pool.prepare(objects.slice(0, MIN_WORKER_BATCH), 'GREEN')]);
+    assert.deepEqual(a, expected);
+    assert.deepEqual(
+      b,
+      objects.slice(0, MIN_WORKER_BATCH).map((o) => prepareObject(o, 'GREEN')),
+    );
+  } finally {
+    await pool.close();
+  }
+});
+
+test('input the worker cannot be sent, and anything after the worker is gone, is prepared here', async () => {
+  const pool = new PreparePool(true);
+  const objects = batch(MIN_WORKER_BATCH);
+  await pool.prepare(objects, 'AMBER');
+  await until(() => pool.workerReady);
+  const odd = [...objects, { type: 'indicator', f: () => 1 }];
+  const got = await pool.prepare(odd, 'AMBER');
+  assert.equal(got.length, odd.length);
+  assert.ok('failure' in got.at(-1)!);
+  await pool.close();
+  assert.equal(pool.workerReady, false);
+  assert.deepEqual(await pool.prepare(objects, 'CLEAR'), objects.map((o) => prepareObject(o, 'CLEAR')));
+});
+
+test('without the worker everything is prepared on the calling thread', async () => {
+  const pool = new PreparePool(false);
+  const objects = batch(2 * MIN_WORKER_BATCH);
+  assert.deepEqual(await pool.prepare(objects, 'RED'), objects.map((o) => prepareObject(o, 'RED')));
+  assert.equal(pool.workerReady, false);
+});
