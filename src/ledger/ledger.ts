@@ -46,8 +46,12 @@ export interface LedgerOptions {
   onCheckpoint?: (state: LogState) => void;
 }
 
-/** Bytes of sequenced entries kept in memory for integration at most. */
+/**
+ * Sequenced entries kept in memory for integration at most: bytes, and entries
+ * (each also costs a view object). About four integration batches of small entries.
+ */
 const RECENT_MAX_BYTES = 32 * 2 ** 20;
+const RECENT_MAX_ENTRIES = 262_144;
 
 /** Kinds name what an entry is: `registry`, `release`, `advisory`, …; lowercase, dots and dashes. */
 const KIND = /^[a-z][a-z0-9.-]{0,63}$/;
@@ -89,6 +93,7 @@ export class Ledger {
    */
   private recent: { start: number; data: Uint8Array[]; bytes: number }[] = [];
   private recentBytes = 0;
+  private recentCount = 0;
   /** Until when (by `now`, ms) this node holds the sequencer lease as last taken or renewed; 0 if not known to. */
   private leaseUntil = 0;
   private readonly o: Required<Omit<LedgerOptions, 'log' | 'onCheckpoint' | 'feeds'>> & Pick<LedgerOptions, 'log' | 'onCheckpoint' | 'feeds'>;
@@ -219,7 +224,12 @@ export class Ledger {
     this.recent.push({ start, data: entries.map((e) => e.data), bytes });
     this.recentBytes += bytes;
     // Bounded: when integration lags far behind, the oldest runs are dropped and read back from the store.
-    while (this.recentBytes > RECENT_MAX_BYTES && this.recent.length > 0) this.recentBytes -= this.recent.shift()!.bytes;
+    this.recentCount += entries.length;
+    while ((this.recentBytes > RECENT_MAX_BYTES || this.recentCount > RECENT_MAX_ENTRIES) && this.recent.length > 0) {
+      const run = this.recent.shift()!;
+      this.recentBytes -= run.bytes;
+      this.recentCount -= run.data.length;
+    }
   }
 
   /** Forgets remembered entries below `size` (integrated). */
@@ -229,8 +239,10 @@ export class Ledger {
       if (run.start + run.data.length <= size) {
         this.recent.shift();
         this.recentBytes -= run.bytes;
+        this.recentCount -= run.data.length;
       } else if (run.start < size) {
         // The run's bytes stay counted: its slab lives until the whole run is integrated.
+        this.recentCount -= size - run.start;
         run.data = run.data.slice(size - run.start);
         run.start = size;
         return;
