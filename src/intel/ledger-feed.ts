@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { commit } from '../ledger/commitment.js';
 import { canonicalJson } from './stix/deterministic-id.js';
+import type { PreparePool } from './prepare-pool.js';
 import type { IntelObjectVersion, IntelStore } from './ports.js';
 
 /**
@@ -24,8 +25,11 @@ export function intelCommitmentContent(json: string): Uint8Array {
   return new TextEncoder().encode(canonicalJson(JSON.parse(json)));
 }
 
+/** What a version's log entry is made of. */
+export type IntelEntrySource = Pick<IntelObjectVersion, 'json' | 'salt' | 'collection_id' | 'stix_id' | 'version'>;
+
 /** The log entry of one version. */
-export function intelEntry(v: IntelObjectVersion): Uint8Array {
+export function intelEntry(v: IntelEntrySource): Uint8Array {
   if (v.salt === null) {
     const content = canonicalJson(JSON.parse(v.json));
     // A log entry is at most 64 KiB: a bigger CLEAR object is logged by its digest.
@@ -38,13 +42,17 @@ export function intelEntry(v: IntelObjectVersion): Uint8Array {
   return commit(INTEL_COMMITMENT_KIND, intelCommitmentContent(v.json), Buffer.from(v.salt, 'hex')).entry;
 }
 
-export function intelLedgerFeed(store: IntelStore, append: (kind: string, data: Uint8Array, key: string) => Promise<number>) {
+/** `pool` computes the entries (canonical JSON, commitments) off the server's thread; by default the process's shared one. */
+export function intelLedgerFeed(store: IntelStore, append: (kind: string, data: Uint8Array, key: string) => Promise<number>, pool?: Pick<PreparePool, 'entries'>) {
   let after = 0;
+  let entries = pool;
   return async (): Promise<void> => {
     for (;;) {
       const rows = await store.unlogged(after, BATCH);
       if (rows.length === 0) return;
-      await Promise.all(rows.map((r) => append('intel', intelEntry(r), `intel:${r.seq}`)));
+      entries ??= (await import('./prepare-pool.js')).sharedPreparePool();
+      const data = await entries.entries(rows);
+      await Promise.all(rows.map((r, i) => append('intel', data[i]!, `intel:${r.seq}`)));
       after = rows[rows.length - 1]!.seq;
       await store.markLogged(after);
       if (rows.length < BATCH) return;

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { intelEntry, type IntelEntrySource } from './ledger-feed.js';
 import { prepareObject, type Prepared } from './prepare.js';
 import type { StixValidationOptions } from './stix.js';
 import type { TlpLevel } from './tlp.js';
@@ -10,25 +11,26 @@ import type { TlpLevel } from './tlp.js';
  * overlap on a second core. Batches are answered in order. The worker is
  * started by the first big batch and used once it has loaded (until then,
  * and for small batches, preparing here is quicker); it is unreferenced when
- * idle, so it never keeps a process alive. If it cannot start, fails, or an
- * input cannot be sent to it, batches are prepared on the calling thread
- * with the same function.
+ * idle, so it never keeps a process alive, and stopped after IDLE_MS without
+ * work (its memory goes back; the next big batch starts it again). If it
+ * cannot start, fails, or an input cannot be sent to it, batches are
+ * prepared on the calling thread with the same function. It also computes
+ * the ledger feed's entries (canonical JSON and salted commitments).
  */
 
 /** Smaller batches are prepared on the calling thread: a round trip would cost more than it saves. */
 export const MIN_WORKER_BATCH = 64;
+/** A worker without work for this long is stopped. */
+export const IDLE_MS = 15_000;
 
-export interface PrepareRequest {
-  id: number;
-  objects: unknown[];
-  defaultTlp: TlpLevel;
-  validation?: StixValidationOptions;
-}
+export type PrepareRequest =
+  | { id: number; kind: 'prepare'; objects: unknown[]; defaultTlp: TlpLevel; validation?: StixValidationOptions }
+  | { id: number; kind: 'entries'; rows: IntelEntrySource[] };
 
-export type PrepareResponse = { id: number; results: Prepared[] } | { id: number; error: string } | { ready: true };
+export type PrepareResponse = { id: number; results: Prepared[] | Uint8Array[] } | { id: number; error: string } | { ready: true };
 
 interface Waiting {
-  resolve: (r: Prepared[]) => void;
+  resolve: (r: Prepared[] | Uint8Array[]) => void;
   fallback: () => void;
 }
 
@@ -38,14 +40,25 @@ export class PreparePool {
   private ready = false;
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
+  private idle: NodeJS.Timeout | null = null;
 
   constructor(private readonly useWorker = true) {}
 
+  /** prepare.ts's prepareObject for each object, in order. */
   prepare(objects: unknown[], defaultTlp: TlpLevel, validation?: StixValidationOptions): Promise<Prepared[]> {
-    const inline = () => objects.map((o) => prepareObject(o, defaultTlp, validation));
-    const w = this.useWorker && !this.broken && objects.length >= MIN_WORKER_BATCH ? this.start() : null;
-    if (w === null || !this.ready) return Promise.resolve(inline());
-    return new Promise<Prepared[]>((resolve, reject) => {
+    return this.run(objects.length, (id) => ({ id, kind: 'prepare', objects, defaultTlp, validation }), () => objects.map((o) => prepareObject(o, defaultTlp, validation))) as Promise<Prepared[]>;
+  }
+
+  /** ledger-feed.ts's intelEntry for each version, in order. */
+  entries(rows: readonly IntelEntrySource[]): Promise<Uint8Array[]> {
+    const slim = (): IntelEntrySource[] => rows.map((r) => ({ json: r.json, salt: r.salt, collection_id: r.collection_id, stix_id: r.stix_id, version: r.version }));
+    return this.run(rows.length, (id) => ({ id, kind: 'entries', rows: slim() }), () => rows.map(intelEntry)) as Promise<Uint8Array[]>;
+  }
+
+  private run(size: number, request: (id: number) => PrepareRequest, inline: () => Prepared[] | Uint8Array[]): Promise<Prepared[] | Uint8Array[]> {
+    const w = this.useWorker && !this.broken && size >= MIN_WORKER_BATCH ? this.start() : null;
+    if (w === null || !this.ready) return Promise.resolve().then(inline);
+    return new Promise<Prepared[] | Uint8Array[]>((resolve, reject) => {
       const id = this.nextId++;
       const fallback = () => {
         try {
@@ -56,12 +69,16 @@ export class PreparePool {
       };
       this.waiting.set(id, { resolve, fallback });
       try {
-        w.postMessage({ id, objects, defaultTlp, validation } satisfies PrepareRequest);
+        w.postMessage(request(id));
       } catch {
         // Not cloneable (an object nested past the clone's depth, …): this batch stays here.
         this.waiting.delete(id);
         fallback();
         return;
+      }
+      if (this.idle) {
+        clearTimeout(this.idle);
+        this.idle = null;
       }
       if (this.waiting.size === 1) w.ref();
     });
@@ -72,12 +89,18 @@ export class PreparePool {
     return this.ready && this.worker !== null;
   }
 
-  /** Stops the worker (tests; a process exits without it, as the worker is unreferenced when idle). */
+  /** Stops the worker for good (tests; a process exits without it, as the worker is unreferenced when idle). */
   async close(): Promise<void> {
+    this.broken = true;
+    await this.stop();
+  }
+
+  private async stop(): Promise<void> {
     const w = this.worker;
     this.worker = null;
-    this.broken = true;
     this.ready = false;
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
     if (w) await w.terminate();
     this.failAll();
   }
@@ -99,7 +122,7 @@ export class PreparePool {
         const waiting = this.waiting.get(m.id);
         if (!waiting) return;
         this.waiting.delete(m.id);
-        if (this.waiting.size === 0) w.unref();
+        if (this.waiting.size === 0) this.rest(w);
         if ('results' in m) waiting.resolve(m.results);
         else waiting.fallback();
       });
@@ -117,7 +140,18 @@ export class PreparePool {
     }
   }
 
-  /** The worker is gone: everything it held is prepared here, and so is everything after. */
+  /** No work left: unreferenced, and stopped if none comes for IDLE_MS. */
+  private rest(w: Worker): void {
+    w.unref();
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = setTimeout(() => {
+      this.idle = null;
+      if (this.worker === w && this.waiting.size === 0) void this.stop();
+    }, IDLE_MS);
+    this.idle.unref();
+  }
+
+  /** The worker failed: everything it held is prepared here, and so is everything after. */
   private fail(w: Worker): void {
     if (this.worker !== w) return;
     this.worker = null;
@@ -131,4 +165,11 @@ export class PreparePool {
     this.waiting.clear();
     for (const x of waiting) x.fallback();
   }
+}
+
+let shared: PreparePool | undefined;
+
+/** The process's one pool (a worker thread each would only compete for the same cores). */
+export function sharedPreparePool(): PreparePool {
+  return (shared ??= new PreparePool(process.env.ACCORD_INTEL_WORKER !== '0'));
 }

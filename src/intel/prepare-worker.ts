@@ -1,16 +1,20 @@
 import { parentPort } from 'node:worker_threads';
+import { intelEntry } from './ledger-feed.js';
 import { prepareObject } from './prepare.js';
 import type { PrepareRequest, PrepareResponse } from './prepare-pool.js';
 
-/** The worker thread of prepare-pool.ts: prepares each batch it is sent, in order. */
+/** The worker thread of prepare-pool.ts: answers each request it is sent, in order. */
 parentPort?.on('message', (m: PrepareRequest) => {
-  let reply: PrepareResponse;
   try {
-    reply = { id: m.id, results: m.objects.map((o) => prepareObject(o, m.defaultTlp, m.validation)) };
+    if (m.kind === 'prepare') {
+      parentPort!.postMessage({ id: m.id, results: m.objects.map((o) => prepareObject(o, m.defaultTlp, m.validation)) } satisfies PrepareResponse);
+    } else {
+      // Copied, not transferred: an entry may be a view into a buffer that others share.
+      parentPort!.postMessage({ id: m.id, results: m.rows.map(intelEntry) } satisfies PrepareResponse);
+    }
   } catch (err) {
-    reply = { id: m.id, error: String(err) };
+    parentPort!.postMessage({ id: m.id, error: String(err) } satisfies PrepareResponse);
   }
-  parentPort!.postMessage(reply);
 });
-// Loaded: batches may come here now.
+// Loaded: requests may come here now.
 parentPort?.postMessage({ ready: true } satisfies PrepareResponse);

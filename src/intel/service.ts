@@ -20,7 +20,7 @@ import type {
   StatusDetail,
   Viewer,
 } from './ports.js';
-import { PreparePool } from './prepare-pool.js';
+import { PreparePool, sharedPreparePool } from './prepare-pool.js';
 import { SHARING_EXTENSION_ID, versionOf, type Prepared } from './prepare.js';
 import type { StixValidationOptions } from './stix.js';
 import { tlpMarkingId, type TlpLevel } from './tlp.js';
@@ -134,12 +134,7 @@ export class IntelService {
     this.chunkSize = deps.chunkSize ?? 1000;
     this.maxQueued = deps.maxQueuedObjects ?? 200_000;
     // ACCORD_INTEL_WORKER=0 keeps preparation on the server's thread (a one-core host gains nothing from the worker).
-    this.pool = new PreparePool(deps.workerThread ?? process.env.ACCORD_INTEL_WORKER !== '0');
-  }
-
-  /** Stops the preparation worker (it never keeps a process alive, so this is optional). */
-  async close(): Promise<void> {
-    await this.pool.close();
+    this.pool = deps.workerThread === false ? new PreparePool(false) : sharedPreparePool();
   }
 
   get store(): IntelStore {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MIN_WORKER_BATCH, PreparePool } from '../../../src/intel/prepare-pool.js';
+import { intelEntry, type IntelEntrySource } from '../../../src/intel/ledger-feed.js';
 import { prepareObject } from '../../../src/intel/prepare.js';
 import { tlpMarkingId } from '../../../src/intel/tlp.js';
 
@@ -34,6 +35,29 @@ test('the worker prepares exactly what the calling thread would, in order', asyn
     assert.deepEqual(
       b,
       objects.slice(0, MIN_WORKER_BATCH).map((o) => prepareObject(o, 'GREEN')),
+    );
+  } finally {
+    await pool.close();
+  }
+});
+
+test('the worker computes the ledger feed entries exactly as the calling thread would', async () => {
+  const pool = new PreparePool(true);
+  try {
+    const rows: IntelEntrySource[] = Array.from({ length: 2 * MIN_WORKER_BATCH }, (_, i) => ({
+      json: JSON.stringify({ z: i, type: 'indicator', id: `indicator--${i}`, a: [1.0, 'é', { y: 2, x: 1 }] }),
+      salt: i % 2 ? null : 'ab'.repeat(32),
+      collection_id: 'c-1',
+      stix_id: `indicator--${i}`,
+      version: at,
+    }));
+    const expected = rows.map(intelEntry).map((e) => Buffer.from(e).toString('hex'));
+    await pool.entries(rows);
+    await until(() => pool.workerReady);
+    assert.ok(pool.workerReady);
+    assert.deepEqual(
+      (await pool.entries(rows)).map((e) => Buffer.from(e).toString('hex')),
+      expected,
     );
   } finally {
     await pool.close();
