@@ -1,5 +1,7 @@
 import { ValidationError } from '../errors.js';
-import { parseEnvelope } from './dsse.js';
+import { decodeUtf8 } from '../ledger/text-codec.js';
+import { envelopeFromJson, MAX_ENVELOPE_TEXT } from './dsse.js';
+import type { JsonValue } from './strict-json.js';
 import { formatPurl, parsePurl, purlPackage, type Purl } from './purl.js';
 import { statementFromEnvelope } from './statement.js';
 
@@ -15,11 +17,21 @@ export interface ReleaseRecord {
   key_ids: string[];
 }
 
+/**
+ * Reads JSON the publish check has already read strictly. A logged release is the
+ * server's own serialisation of an envelope whose statement passed the strict
+ * parser before it was logged, so plain `JSON.parse` reads the same values, at a
+ * fraction of the cost (the index feed re-reads every published entry).
+ */
+const loggedJson = (text: string) => JSON.parse(text) as JsonValue;
+
 /** The search record of a `release` log entry, or undefined if the bytes are not a release envelope. */
 export function releaseRecord(entry: { index: number; data: Uint8Array; added_at: string }): ReleaseRecord | undefined {
   try {
-    const envelope = parseEnvelope(entry.data);
-    const statement = statementFromEnvelope(envelope);
+    const text = entry.data.length <= MAX_ENVELOPE_TEXT ? decodeUtf8(entry.data) : undefined;
+    if (text === undefined) return undefined;
+    const envelope = envelopeFromJson(loggedJson(text));
+    const statement = statementFromEnvelope(envelope, loggedJson);
     return {
       index: entry.index,
       added_at: entry.added_at,

@@ -77,11 +77,19 @@ function subjectAt(v: JsonValue, i: number): Subject {
   return { ...(name === undefined ? {} : { name }), ...(uri === undefined ? {} : { uri }), sha256, digest: set };
 }
 
-/** Parses and checks a statement's JSON bytes; `RELEASE_STATEMENT_INVALID` for anything Accord does not accept. */
-export function parseStatement(payload: Uint8Array | string): Statement {
+/** Reads JSON text into a value (strict by default; see `parseStatement`). */
+export type JsonReader = (text: string) => JsonValue;
+
+const strictStatementJson: JsonReader = (text) => parseStrictJson(text, 'the statement', 'RELEASE_STATEMENT_INVALID');
+
+/**
+ * Parses and checks a statement's JSON bytes; `RELEASE_STATEMENT_INVALID` for anything Accord does not accept.
+ * `readJson` is strict unless the bytes were already checked strictly (a logged entry being re-read).
+ */
+export function parseStatement(payload: Uint8Array | string, readJson: JsonReader = strictStatementJson): Statement {
   const text = typeof payload === 'string' ? payload : decodeUtf8(payload);
   if (text === undefined) throw invalid('the statement is not valid UTF-8');
-  const v = parseStrictJson(text, 'the statement', 'RELEASE_STATEMENT_INVALID');
+  const v = readJson(text);
   if (!isJsonObject(v)) throw invalid('the statement must be a JSON object');
   if (v._type !== STATEMENT_TYPE) throw invalid(`_type must be ${STATEMENT_TYPE}`);
   const { subject, predicateType, predicate } = v;
@@ -127,11 +135,11 @@ export function parseStatement(payload: Uint8Array | string): Statement {
 }
 
 /** The statement inside a DSSE envelope; the payload type must be in-toto's. */
-export function statementFromEnvelope(envelope: DsseEnvelope): Statement {
+export function statementFromEnvelope(envelope: DsseEnvelope, readJson?: JsonReader): Statement {
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
     throw invalid(`payloadType must be ${IN_TOTO_PAYLOAD_TYPE}, not ${JSON.stringify(envelope.payloadType.slice(0, 100))}`);
   }
-  return parseStatement(envelope.payload);
+  return parseStatement(envelope.payload, readJson);
 }
 
 /** A release statement's JSON bytes, ready to sign (the purl must carry a version). */

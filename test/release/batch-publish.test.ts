@@ -8,6 +8,9 @@ import { SLSA_PROVENANCE_PREDICATE_TYPE, STATEMENT_TYPE } from '../../src/releas
 import { verifyRelease } from '../../src/release/verify.js';
 import { VerifyPool } from '../../src/release/verify-pool.js';
 import { ByteBudget, ndjsonSpans } from '../../src/http/routes/releases.js';
+import { releaseRecord } from '../../src/release/release-record.js';
+import { parseEnvelope } from '../../src/release/dsse.js';
+import { statementFromEnvelope } from '../../src/release/statement.js';
 import { newKey, releaseEnvelope, sha256, type TestKey } from './support.js';
 
 const ORG = 'demo-northwind';
@@ -257,6 +260,27 @@ describe('verification pool', () => {
       assert.equal((await pool.check(publisher, { bytes: body, spans: spans.slice(0, 2 * 40) })).length, 40);
     } finally {
       await pool.close();
+    }
+  });
+});
+
+describe('release records of logged entries', () => {
+  it('read the same as the strict parsers read them, and garbage gives none', () => {
+    const key = newKey();
+    const entries = [
+      serializeEnvelope(releaseEnvelope(`pkg:generic/${ORG}/a@1.0.0`, { 'a.tgz': 'a', 'a.sbom': 'sbom' }, [key])),
+      slsaEnvelope(`pkg:generic/${ORG}/b@2.0.0`, 'b', key),
+    ];
+    for (const text of entries) {
+      const r = releaseRecord({ index: 7, data: Buffer.from(text), added_at: 'now' })!;
+      const strict = statementFromEnvelope(parseEnvelope(text));
+      assert.equal(r.predicate_type, strict.predicateType);
+      assert.deepEqual(r.subjects.map((x) => x.sha256), strict.subjects.map((x) => x.sha256));
+      assert.equal(r.purls.length, strict.purls.length);
+      assert.deepEqual(r.key_ids, [key.keyId]);
+    }
+    for (const bad of ['', 'not json', '{"payloadType":"x"}', '\u00ff', '{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":[{"sig":"AA=="}]}']) {
+      assert.equal(releaseRecord({ index: 1, data: Buffer.from(bad, bad === '\u00ff' ? 'latin1' : 'utf8'), added_at: 'now' }), undefined, bad);
     }
   });
 });
