@@ -78,6 +78,10 @@ export class Ledger {
   private integrating: Promise<void> | null = null;
   /** Set when a batch is sequenced while an integration runs. */
   private sequencedMeanwhile = false;
+  /** When (performance.now()) the last integration round started, and whether it took a whole batch. */
+  private lastIntegration = -Infinity;
+  private lastRoundFull = false;
+  private integrateAll = false;
   private integrateTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private stopped = true;
@@ -120,7 +124,7 @@ export class Ledger {
     this.stopped = false;
     const poll = () => {
       this.pollTimer = setTimeout(() => {
-        void this.integrate().finally(() => {
+        void this.integrateBatched(false).finally(() => {
           if (!this.stopped) poll();
         });
       }, this.o.pollMs);
@@ -274,36 +278,50 @@ export class Ledger {
     while (this.flushing || this.queue.length > 0) await this.flush();
   }
 
+  /**
+   * Integration starts at most once per `integrateDelayMs` (adds arriving meanwhile are batched),
+   * but an add to a log that has been idle that long does not wait for a delay that batches nothing.
+   */
   private scheduleIntegration(): void {
     if (this.stopped || this.integrateTimer) return;
+    const wait = Math.max(0, this.lastIntegration + this.o.integrateDelayMs - performance.now());
     this.integrateTimer = setTimeout(() => {
       this.integrateTimer = null;
-      void this.integrate();
-    }, this.o.integrateDelayMs);
+      void this.integrateBatched(false);
+    }, wait);
   }
 
   /** Integrates everything sequenced so far (one caller at a time); safe to call from anywhere. */
   integrate(): Promise<void> {
-    if (!this.integrating) {
-      this.integrating = (async () => {
-        try {
-          for (;;) {
-            this.sequencedMeanwhile = false;
-            if (await this.integrateOnce()) {
-              // Let callers woken by this checkpoint add their next entries: the next round takes them.
-              await new Promise<void>((r) => setImmediate(r));
-              continue;
-            }
-            // Entries sequenced while the round ran (and missed it) go in at once, if this node is the sequencer.
-            if (!(this.sequencedMeanwhile && this.leaseUntil > 0)) break;
-          }
-        } catch (err) {
-          this.o.log?.error({ err }, 'log integration failed; will retry');
-        } finally {
-          this.integrating = null;
-        }
-      })();
+    return this.integrateBatched(true);
+  }
+
+  /**
+   * Runs integration rounds (one caller at a time). With `all`, until nothing is left; otherwise
+   * rounds follow each other at once only while a backlog fills whole batches, and the next one
+   * waits for the batching delay (each checkpoint also goes to the witnesses to cosign).
+   */
+  private integrateBatched(all: boolean): Promise<void> {
+    if (this.integrating) {
+      // The running rounds go on until nothing is left, for this caller.
+      if (all) this.integrateAll = true;
+      return this.integrating;
     }
+    this.integrateAll = all;
+    this.integrating = (async () => {
+      try {
+        do {
+          this.sequencedMeanwhile = false;
+          this.lastIntegration = performance.now();
+        } while ((await this.integrateOnce()) && (this.integrateAll || this.lastRoundFull));
+      } catch (err) {
+        this.o.log?.error({ err }, 'log integration failed; will retry');
+      } finally {
+        this.integrating = null;
+        // Entries sequenced while the last round ran may have missed it (and a timer that fired meanwhile).
+        if (this.sequencedMeanwhile) this.scheduleIntegration();
+      }
+    })();
     return this.integrating;
   }
 
@@ -330,6 +348,7 @@ export class Ledger {
     await this.drain();
     const state = await this.currentState();
     const entries = await this.entriesFrom(state.size, this.o.maxIntegrationBatch);
+    this.lastRoundFull = entries.length === this.o.maxIntegrationBatch;
     if (entries.length === 0) return false;
     const update = await appendEntries(this.store, state.size, entries);
     const checkpoint = signCheckpoint({ origin: this.origin, size: update.treeSize, rootHash: update.rootHash, extensions: [] }, [this.o.signer]);
