@@ -444,14 +444,23 @@ export class IntelService {
       if (r === null) return { failure: { id: p.id, version: p.version, message: `unknown recipient ${JSON.stringify(ref)}` } };
       if (!recipients.includes(r)) recipients.push(r);
     }
+    const r = p.row;
+    // Property by property: spreading an object that came through structured clone is several times slower.
     return {
       row: {
-        ...p.row,
+        stix_id: r.stix_id,
+        type: r.type,
+        version: r.version,
+        spec_version: r.spec_version,
+        tlp: r.tlp,
         author_org_id: caller.orgId,
         author_user_id: caller.userId,
         recipients,
-        salt: p.row.tlp === 'CLEAR' ? null : this.salt(),
-        created: p.row.created ?? this.deps.clock.now().toISOString(),
+        revoked: r.revoked,
+        json: r.json,
+        salt: r.tlp === 'CLEAR' ? null : this.salt(),
+        terms: r.terms,
+        created: r.created ?? this.deps.clock.now().toISOString(),
       },
     };
   }
