@@ -201,11 +201,17 @@ try {
   let clientPeak = 0;
   let serverPeak = 0;
   const timer = setInterval(() => {
-    try {
-      serverPeak = Math.max(serverPeak, rssOf(server.pid!, 'VmRSS'));
-      clientPeak = Math.max(clientPeak, rssOf(pull.pid!, 'VmRSS'));
-    } catch {
-      // exited
+    // NaN once a process is exiting (no VmRSS line): skipped, not folded into the peak.
+    for (const [pid, set] of [
+      [server.pid!, (v: number) => (serverPeak = Math.max(serverPeak, v))],
+      [pull.pid!, (v: number) => (clientPeak = Math.max(clientPeak, v))],
+    ] as const) {
+      try {
+        const v = rssOf(pid, 'VmRSS');
+        if (!Number.isNaN(v)) set(v);
+      } catch {
+        // exited
+      }
     }
   }, 100);
   let pullOut = '';

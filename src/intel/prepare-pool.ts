@@ -21,7 +21,7 @@ import type { TlpLevel } from './tlp.js';
 /** Smaller batches are prepared on the calling thread: a round trip would cost more than it saves. */
 export const MIN_WORKER_BATCH = 64;
 /** A worker without work for this long is stopped. */
-export const IDLE_MS = 15_000;
+export const IDLE_MS = 3_000;
 
 export type PrepareRequest =
   | { id: number; kind: 'prepare'; objects: unknown[]; defaultTlp: TlpLevel; validation?: StixValidationOptions }
