@@ -30,6 +30,10 @@ export function releaseIndexFeed(log: LogStore, index: ReleaseIndexStore) {
       }
       from = entries[entries.length - 1]!.index + 1;
       await index.index(rows, from);
+      // The embedded store answers synchronously, so without this a backlog of millions of entries
+      // (a restored or long-idle log) would hold the event loop until done: no request, timer or
+      // start-up step would run in between.
+      if (from < size) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   };
 }
