@@ -147,7 +147,9 @@ try {
   console.log(
     `server CPU during the ingest: ${cpu.toFixed(1)} s in all threads (${Math.round((batches * 1000) / cpu)} objects per CPU second), ${main.toFixed(1)} s on its main thread (${Math.round((batches * 1000) / main)} objects per main-thread second)`,
   );
-  console.log(`server peak RSS after ingest: ${rssOf(server.pid!).toFixed(0)} MB`);
+  console.log(
+    `server peak RSS after ingest: ${rssOf(server.pid!).toFixed(0)} MB (now: heap and other anonymous ${rssOf(server.pid!, 'RssAnon').toFixed(0)} MB, files ${rssOf(server.pid!, 'RssFile').toFixed(0)} MB, shared ${rssOf(server.pid!, 'RssShmem').toFixed(0)} MB)`,
+  );
 
   if (process.env.BENCH_ONLY_INGEST) throw new Error('stopping after the ingest (BENCH_ONLY_INGEST)');
   // Let the ledger feed log what was just ingested, so pages are timed on a settled server (as a reader would meet it).
