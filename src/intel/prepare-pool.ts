@@ -171,5 +171,5 @@ let shared: PreparePool | undefined;
 
 /** The process's one pool (a worker thread each would only compete for the same cores). */
 export function sharedPreparePool(): PreparePool {
-  return (shared ??= new PreparePool(process.env.ACCORD_INTEL_WORKER !== '0'));
+  return (shared ??= new PreparePool(true));
 }

@@ -133,7 +133,6 @@ export class IntelService {
   constructor(private readonly deps: IntelDeps) {
     this.chunkSize = deps.chunkSize ?? 1000;
     this.maxQueued = deps.maxQueuedObjects ?? 200_000;
-    // ACCORD_INTEL_WORKER=0 keeps preparation on the server's thread (a one-core host gains nothing from the worker).
     this.pool = deps.workerThread === false ? new PreparePool(false) : sharedPreparePool();
   }
 
