@@ -57,14 +57,19 @@ const tokenOf = (org: string) => tokens.find((t) => t.org === org && t.role === 
 const writer = tokenOf('demo-northwind');
 const reader = tokenOf('demo-contoso-cloud');
 
-const server = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), 'dist/cli.js', 'serve', '--data', data, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, ACCORD_LOG_LEVEL: 'warn' } });
-const url = await new Promise<string>((resolve, reject) => {
-  server.stderr.on('data', (b: Buffer) => {
-    const m = /serving (http:\/\/\S+)/.exec(b.toString());
-    if (m) resolve(m[1]!);
+function startServer() {
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), 'dist/cli.js', 'serve', '--data', data, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, ACCORD_LOG_LEVEL: 'warn' } });
+  const ready = new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (b: Buffer) => {
+      const m = /serving (http:\/\/\S+)/.exec(b.toString());
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', () => reject(new Error('server exited')));
   });
-  server.on('exit', () => reject(new Error('server exited')));
-});
+  return { child, ready };
+}
+let { child: server, ready } = startServer();
+let url = await ready;
 const objectsUrl = `${url}/taxii2/api/collections/${DEFAULT_COLLECTION_ID}/objects/`;
 
 /** A mixed envelope: 50% indicators, 30% observables, 20% relationships, TLP levels round-robin, 10% naming a recipient org. */
@@ -192,8 +197,10 @@ try {
     `page of up to 1,000 with added_after (TLP-filtered for another org, ${N} objects stored): p50 ${lat[100]!.toFixed(1)} ms, p99 ${lat[197]!.toFixed(1)} ms, max ${lat[199]!.toFixed(1)} ms; avg ${Math.round(served / 200)} objects per page`,
   );
 
-  // 3. full pull through the CLI
+  // 3. full pull through the CLI: from the server that just did the ingest, then from a freshly started one
+  const pullOnce = async (label: string) => {
   const out = join(dir, 'pull.ndjson');
+  rmSync(join(dir, 'state.json'), { force: true });
   const pullStart = performance.now();
   const pull = spawn(
     process.execPath,
@@ -222,7 +229,14 @@ try {
   clearInterval(timer);
   if (code !== 0) throw new Error(`pull exited ${code}`);
   const pullSecs = (performance.now() - pullStart) / 1000;
-  console.log(`pull: ${pullOut.trim()} in ${pullSecs.toFixed(1)} s (${(statSync(out).size / 1e6).toFixed(0)} MB NDJSON); peak RSS during the pull: client ${clientPeak.toFixed(0)} MB, server ${serverPeak.toFixed(0)} MB`);
+  console.log(`pull (${label}): ${pullOut.trim()} in ${pullSecs.toFixed(1)} s (${(statSync(out).size / 1e6).toFixed(0)} MB NDJSON); peak RSS during the pull: client ${clientPeak.toFixed(0)} MB, server ${serverPeak.toFixed(0)} MB`);
+  };
+  await pullOnce('the server that ingested');
+  server.kill('SIGTERM');
+  await new Promise((r) => server.on('exit', r));
+  ({ child: server, ready } = startServer());
+  url = await ready;
+  await pullOnce('a freshly started server');
 } finally {
   server.kill('SIGTERM');
   await new Promise((r) => server.on('exit', r));
