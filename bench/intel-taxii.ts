@@ -201,6 +201,7 @@ try {
   const pullOnce = async (label: string) => {
   const out = join(dir, 'pull.ndjson');
   rmSync(join(dir, 'state.json'), { force: true });
+  rmSync(out, { force: true });
   const pullStart = performance.now();
   const pull = spawn(
     process.execPath,
