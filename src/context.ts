@@ -110,7 +110,8 @@ export async function createContext(config: Config, options: ContextOptions = {}
     now: () => clock.now(),
     log: ledgerLog,
     feeds,
-    onCheckpoint: (state) => void cosigning.cosign(state),
+    // The next checkpoint waits for this one's cosigning (bounded), so slow witnesses are not always one checkpoint behind.
+    onCheckpoint: (state) => cosigning.cosign(state),
     ...options.ledger,
   });
   feeds.push(registryLedgerFeed(store.registry, (kind, data, key) => ledger.append(kind, data, key)));

@@ -20,43 +20,77 @@ export interface CosigningOptions {
  * Gathers witness cosignatures for each new checkpoint, concurrently and with
  * a bounded timeout, and stores the checkpoint with them (compare-and-swap on
  * the size: a newer checkpoint is never overwritten by an older one's).
+ *
+ * Each witness is asked on its own: a witness still answering for an older
+ * checkpoint is sent only the newest one when it is done (coalescing), and a
+ * slow or dead witness never holds back the others. Cosignatures are stored
+ * as they arrive, one write at a time, each adding to the note with the
+ * cosignatures already gathered for that checkpoint.
  */
 export class Cosigning {
   /** The size each witness last cosigned, as far as this node knows (the witness corrects it with 409). */
   private readonly lastSize = new Map<string, number>();
-  private running: Promise<void> | null = null;
-  private latest: LogState | null = null;
+  /**
+   * Per witness (by name): the newest checkpoint waiting for it, whether it is
+   * being asked now, and who waits for a size to be settled by it.
+   */
+  private readonly queues = new Map<string, { next: LogState | null; busy: boolean; waiters: { size: number; resolve: () => void }[] }>();
+  /** The checkpoint being cosigned and its note with the cosignatures so far. */
+  private current: { size: number; note: string } | null = null;
+  private writing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: CosigningOptions) {}
 
-  /** Asks the witnesses to cosign `state` (coalescing: only the newest pending checkpoint is sent). */
-  cosign(state: LogState): Promise<void> {
-    this.latest = state;
-    this.running ??= (async () => {
-      try {
-        while (this.latest) {
-          const s = this.latest;
-          this.latest = null;
-          await this.round(s);
-        }
-      } finally {
-        this.running = null;
-      }
-    })();
-    return this.running;
+  /**
+   * Asks every witness to cosign `state`; resolves when each has answered,
+   * failed or timed out for it (a witness busy with an older checkpoint is
+   * asked for this one when it is done, or for a newer one if one came).
+   */
+  async cosign(state: LogState): Promise<void> {
+    const witnesses = await this.o.witnesses();
+    await Promise.all(witnesses.map((w) => this.enqueue(w, state)));
   }
 
-  private async round(state: LogState): Promise<void> {
-    const witnesses = await this.o.witnesses();
-    if (witnesses.length === 0) return;
-    const results = await Promise.allSettled(witnesses.map((w) => this.ask(w, state)));
-    const lines = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
-    results.forEach((r, i) => {
-      if (r.status === 'rejected') this.o.log?.warn({ witness: witnesses[i]!.name, err: String(r.reason) }, 'witness did not cosign');
-    });
-    if (lines.length === 0) return;
-    const note = addNoteSignatures(state.checkpoint, lines);
-    await this.o.store.updateCheckpoint(state.size, note);
+  private enqueue(w: WitnessConfig, state: LogState): Promise<void> {
+    let q = this.queues.get(w.name);
+    if (!q) this.queues.set(w.name, (q = { next: null, busy: false, waiters: [] }));
+    const queue = q;
+    const settled = new Promise<void>((resolve) => queue.waiters.push({ size: state.size, resolve }));
+    queue.next = state;
+    if (!queue.busy) {
+      queue.busy = true;
+      void (async () => {
+        try {
+          while (queue.next) {
+            const s = queue.next;
+            queue.next = null;
+            try {
+              await this.store(s, await this.ask(w, s));
+            } catch (err) {
+              this.o.log?.warn({ witness: w.name, size: s.size, err: String(err) }, 'witness did not cosign');
+            }
+            // Whoever waited for this size or an older one (coalesced into this) is settled.
+            queue.waiters = queue.waiters.filter((x) => (x.size <= s.size ? (x.resolve(), false) : true));
+          }
+        } finally {
+          queue.busy = false;
+        }
+      })();
+    }
+    return settled;
+  }
+
+  /** Adds a witness's cosignature lines to the stored checkpoint of that size, unless a newer one replaced it. */
+  private store(state: LogState, lines: Awaited<ReturnType<Cosigning['ask']>>): Promise<unknown> {
+    this.writing = this.writing
+      .catch(() => {})
+      .then(async () => {
+        if (this.current === null || this.current.size < state.size) this.current = { size: state.size, note: state.checkpoint };
+        else if (this.current.size > state.size) return; // superseded: the witness will cosign the newer one
+        this.current.note = addNoteSignatures(this.current.note, lines);
+        await this.o.store.updateCheckpoint(state.size, this.current.note);
+      });
+    return this.writing;
   }
 
   private async ask(w: WitnessConfig, state: LogState) {

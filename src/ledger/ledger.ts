@@ -42,8 +42,16 @@ export interface LedgerOptions {
    * items from elsewhere into the log (registry decisions, …) with idempotency keys.
    */
   feeds?: (() => Promise<void>)[];
-  /** Called after each new checkpoint (witnesses cosign it). */
-  onCheckpoint?: (state: LogState) => void;
+  /**
+   * Called after each new checkpoint (witnesses cosign it). When it returns a
+   * promise, the next checkpoint waits for it, up to `witnessWaitMs`: a new
+   * checkpoint signed while the witnesses are still cosigning the last one
+   * would supersede it, and with witnesses slower than the batching delay no
+   * published checkpoint would ever carry their cosignatures.
+   */
+  onCheckpoint?: (state: LogState) => unknown;
+  /** How long the next checkpoint waits for the last one's cosigning at most (a dead witness must not stall the log). */
+  witnessWaitMs?: number;
 }
 
 /**
@@ -101,6 +109,8 @@ export class Ledger {
   /** Until when (by `now`, ms) this node holds the sequencer lease as last taken or renewed; 0 if not known to. */
   private leaseUntil = 0;
   private readonly o: Required<Omit<LedgerOptions, 'log' | 'onCheckpoint' | 'feeds'>> & Pick<LedgerOptions, 'log' | 'onCheckpoint' | 'feeds'>;
+  /** The cosigning of the last checkpoint, while it runs. */
+  private witnessing: Promise<unknown> | null = null;
 
   constructor(
     private readonly store: LogStore,
@@ -114,6 +124,7 @@ export class Ledger {
       maxQueued: 200_000,
       pollMs: 1000,
       leaseMs: 10_000,
+      witnessWaitMs: 1000,
       ...options,
     };
   }
@@ -325,8 +336,18 @@ export class Ledger {
     return this.integrating;
   }
 
+  /** Waits for the last checkpoint's cosigning to end, `witnessWaitMs` at most. */
+  private async awaitWitnesses(): Promise<void> {
+    const pending = this.witnessing;
+    if (pending === null) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([pending, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.o.witnessWaitMs)))]);
+    clearTimeout(timer);
+  }
+
   /** One integration round; true when the log grew. */
   async integrateOnce(): Promise<boolean> {
+    await this.awaitWitnesses();
     const now = this.o.now();
     // The lease is renewed once half of it has passed, not on every round: each renewal is a
     // durable write (an fsync on SQLite). Forks are excluded by the compare-and-swap regardless.
@@ -365,7 +386,15 @@ export class Ledger {
     }
     this.forget(next.size);
     this.wake(next);
-    this.o.onCheckpoint?.(next);
+    const cosigning = this.o.onCheckpoint?.(next);
+    if (cosigning instanceof Promise) {
+      const p: Promise<unknown> = cosigning
+        .catch((err: unknown) => this.o.log?.warn({ err: String(err) }, 'cosigning failed'))
+        .finally(() => {
+          if (this.witnessing === p) this.witnessing = null;
+        });
+      this.witnessing = p;
+    }
     return true;
   }
 
