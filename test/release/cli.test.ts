@@ -4,11 +4,9 @@
  * tsx) against a server listening on a fresh data directory.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cosignerFromSeed, cosignerVerifierKey } from '../../src/ledger/cosignature.js';
 import { generateSeed, signerFromSeed } from '../../src/ledger/note-key.js';
@@ -17,27 +15,9 @@ import { formatTlogProof, parseTlogProof } from '../../src/ledger/proof.js';
 import { demoToken, startHarness, type Harness } from '../http/harness.js';
 import { serializeEnvelope } from '../../src/release/dsse.js';
 import { generateReleaseKeyPair } from '../../src/release/keys.js';
-import { newKey, releaseEnvelope } from './support.js';
+import { accord, newKey, releaseEnvelope } from './support.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-function accord(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ACCORD_')) clean[k] = v;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('accord release / trust / verify (CLI)', () => {
   let h: Harness;
