@@ -8,15 +8,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { buildWitnessApp } from '../../src/witness/app.js';
-import { initWitnessDir, openWitnessDir } from '../../src/witness/witness-dir.js';
-import { witnessLogsFromVkeys } from '../../src/ledger/witness.js';
 import { parseCosignerVerifierKey, verifyCosignatures } from '../../src/ledger/cosignature.js';
 import { startHarness, type Harness } from '../http/harness.js';
+import { startLocalWitness } from '../witness/support.js';
 
 const cli = (args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', new URL('../../src/cli.ts', import.meta.url).pathname, ...args], {
@@ -27,32 +21,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('slow witnesses under steady adds', () => {
   let h: Harness;
-  const witnesses: { app: FastifyInstance; vkey: string; close: () => void }[] = [];
-  const dirs: string[] = [];
+  const witnesses: Awaited<ReturnType<typeof startLocalWitness>>[] = [];
   before(async () => {
     h = await startHarness();
     // Two live witnesses answering after 150 ms (three times the 50 ms batching delay), and one that never answers in time.
     for (const [name, delay] of [['w1.accord.test', 150], ['w2.accord.test', 150], ['dead.accord.test', 5_000]] as const) {
-      const dir = mkdtempSync(join(tmpdir(), 'accord-witness-'));
-      dirs.push(dir);
-      const init = initWitnessDir(dir, { name });
-      const opened = openWitnessDir(dir);
-      const app = buildWitnessApp({ logs: witnessLogsFromVkeys([h.init.log_vkey]), cosigners: [opened.cosigner], store: opened.store, logger: false });
-      app.addHook('onRequest', async () => sleep(delay));
-      const url = await app.listen({ host: '127.0.0.1', port: 0 });
-      witnesses.push({ app, vkey: init.witness_vkey, close: () => opened.store.close() });
-      const r = cli(['log', 'witness', 'add', '--data', h.ctx.config.dataDir, '--url', url, '--vkey', init.witness_vkey, '--name', name.split('.')[0]!]);
+      const w = await startLocalWitness(name, h.init.log_vkey, delay);
+      witnesses.push(w);
+      const r = cli(['log', 'witness', 'add', '--data', h.ctx.config.dataDir, '--url', w.url, '--vkey', w.vkey, '--name', name.split('.')[0]!]);
       assert.equal(r.status, 0, r.stderr);
     }
     assert.equal(cli(['log', 'quorum', '2', '--data', h.ctx.config.dataDir]).status, 0);
   });
   after(async () => {
-    for (const w of witnesses) {
-      await w.app.close();
-      w.close();
-    }
+    for (const w of witnesses) await w.close();
     await h.close();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   it('the published checkpoint carries the quorum most of the time, and the log keeps growing', async () => {

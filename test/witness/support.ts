@@ -15,6 +15,8 @@ import { signerFromSeed, verifierKey } from '../../src/ledger/note-key.js';
 import type { NoteSigner } from '../../src/ledger/note-key.js';
 import { formatAddCheckpointRequest, witnessLogsFromVkeys } from '../../src/ledger/witness.js';
 import type { WitnessRecord, WitnessStore } from '../../src/ledger/witness.js';
+import { buildWitnessApp } from '../../src/witness/app.js';
+import { initWitnessDir, openWitnessDir } from '../../src/witness/witness-dir.js';
 
 /** A log in memory: appends entries, signs checkpoints at any size it has reached. */
 export class TestLog {
@@ -92,4 +94,26 @@ export function tempDir(prefix: string): { path: string; cleanup(): void } {
 
 export function randomOrigin(): string {
   return `log.test/${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * A real witness (`accord witness serve`'s app and data directory) on loopback
+ * for the log with `logVkey`; `delayMs` holds every request that long first.
+ */
+export async function startLocalWitness(name: string, logVkey: string, delayMs = 0): Promise<{ url: string; vkey: string; close(): Promise<void> }> {
+  const dir = tempDir('accord-witness-');
+  const init = initWitnessDir(dir.path, { name });
+  const opened = openWitnessDir(dir.path);
+  const app = buildWitnessApp({ logs: witnessLogsFromVkeys([logVkey]), cosigners: [opened.cosigner], store: opened.store, logger: false });
+  if (delayMs > 0) app.addHook('onRequest', async () => new Promise((r) => setTimeout(r, delayMs)));
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    url,
+    vkey: init.witness_vkey,
+    async close() {
+      await app.close();
+      opened.store.close();
+      dir.cleanup();
+    },
+  };
 }
