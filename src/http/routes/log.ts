@@ -30,6 +30,8 @@ interface Served {
   /** Complete headers of the 200 answers on the fast path (plain, gzip), made on first use. */
   fast?: OutgoingHttpHeaders;
   fastGzip?: OutgoingHttpHeaders;
+  /** Whether the cache holds it (and counts its bytes). */
+  kept?: boolean;
 }
 
 /** Bytes of tiles and bundles kept in memory at most; a larger item is not kept. */
@@ -37,7 +39,7 @@ const CACHE_BYTES = 64 * 2 ** 20;
 const CACHE_ITEM_MAX = 2 * 2 ** 20;
 
 /** Tiles and bundles by request path, least recently used dropped first, bounded in bytes. */
-class ServedCache {
+export class ServedCache {
   private readonly map = new Map<string, Served>();
   private bytes = 0;
 
@@ -53,15 +55,25 @@ class ServedCache {
   set(path: string, v: Served): void {
     if (v.body.length > CACHE_ITEM_MAX) return;
     const old = this.map.get(path);
-    if (old !== undefined) this.bytes -= size(old);
+    if (old !== undefined) {
+      this.bytes -= size(old);
+      old.kept = false;
+    }
     this.map.delete(path);
     this.map.set(path, v);
     this.bytes += size(v);
+    v.kept = true;
     for (const [k, x] of this.map) {
       if (this.bytes <= CACHE_BYTES) break;
       this.map.delete(k);
       this.bytes -= size(x);
+      x.kept = false;
     }
+  }
+
+  /** Bytes counted towards the bound. */
+  get size(): number {
+    return this.bytes;
   }
 
   /** Adds the gzip form to a kept bundle (it counts towards the bound). */
@@ -70,7 +82,8 @@ class ServedCache {
       const gz = gzipSync(v.body);
       v.gzip = gz;
       v.gzipEtag = `"${v.etag.slice(1, -1)}-gz"`;
-      this.bytes += gz.length;
+      // Only a kept item's gzip counts: one served past the cache (too large, a query) is not in it.
+      if (v.kept === true) this.bytes += gz.length;
     }
     return { body: v.gzip, etag: v.gzipEtag };
   }
@@ -80,7 +93,7 @@ function size(v: Served): number {
   return v.body.length + (v.gzip?.length ?? 0) + 200;
 }
 
-function served(body: Buffer, bundle: boolean): Served {
+export function served(body: Buffer, bundle: boolean): Served {
   return { body, bundle, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
 }
 
