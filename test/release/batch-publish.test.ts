@@ -1,6 +1,7 @@
 /** Batch publishing (POST /api/v1/releases/batch) and the verification worker pool behind every publish. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
 import { demoToken, startHarness, type Harness } from '../http/harness.js';
 import { IN_TOTO_PAYLOAD_TYPE, serializeEnvelope, signEnvelope } from '../../src/release/dsse.js';
 import { MAX_BATCH_ENVELOPES } from '../../src/release/release-service.js';
@@ -193,6 +194,31 @@ describe('batch publish', () => {
     const big = await h.call('POST', '/api/v1/releases/batch', { token, headers: { 'content-type': 'application/x-ndjson' }, payload: 'x'.repeat(9 * 1024 * 1024) });
     assert.equal(big.statusCode, 413);
     assert.equal((await ndjson([env('6.1.0')])).statusCode, 200);
+  });
+
+  it('anonymous bodies never hold the budget: nine unfinished 8 MiB uploads do not keep a publisher out', async () => {
+    const url = new URL(await h.app.listen({ host: '127.0.0.1', port: 0 }));
+    const sockets: Socket[] = [];
+    try {
+      const refused: string[] = [];
+      for (let i = 0; i < 9; i++) {
+        const s = connect(Number(url.port), '127.0.0.1');
+        sockets.push(s);
+        let got = '';
+        s.on('data', (d) => (got += d.toString()));
+        s.on('close', () => refused.push(got.split('\r\n')[0]!));
+        s.on('error', () => {});
+        // Headers of an 8 MiB body, and a first few bytes of it: the rest never comes.
+        s.write(`POST /api/v1/releases/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: ${8 * 2 ** 20}\r\n\r\n{"payloadType"`);
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      const r = await ndjson([env('9.9.9')]);
+      assert.equal(r.statusCode, 200, r.body);
+      assert.equal(r.json().results[0].index >= 0, true);
+      assert.ok(refused.every((l) => /^HTTP\/1\.1 401/.test(l)), `anonymous uploads answered 401 at once: ${JSON.stringify(refused)}`);
+    } finally {
+      for (const s of sockets) s.destroy();
+    }
   });
 
   it('takes media type parameters (charset) on both forms', async () => {

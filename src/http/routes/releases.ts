@@ -13,6 +13,7 @@ import { mapError, problem } from '../error-handler.js';
 import { parseReleaseQuery, releaseRecord } from '../../release/release-record.js';
 import { formatPurl, purlPackage } from '../../release/purl.js';
 import { parseStrictJson } from '../../release/strict-json.js';
+import { requireUser } from '../../registry/access.js';
 import { ref } from '../schemas.js';
 
 const problems = { '4xx': ref('Problem') };
@@ -264,6 +265,9 @@ export function registerReleaseRoutes(app: FastifyInstance, ctx: Context): void 
       {
         bodyLimit: MAX_BATCH_BODY_BYTES,
         preParsing: async (req, reply, payload) => {
+          // Only a signed-in caller may hold part of the budget: anonymous bodies would otherwise
+          // (sent slowly, or never) keep publishers out with 503s.
+          requireUser(req.principal);
           const declared = Number(req.headers['content-length']);
           const bytes = Number.isSafeInteger(declared) && declared > 0 ? Math.min(declared, MAX_BATCH_BODY_BYTES) : MAX_BATCH_BODY_BYTES;
           budget.take(bytes);
