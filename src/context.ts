@@ -117,7 +117,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
   feeds.push(registryLedgerFeed(store.registry, (kind, data, key) => ledger.append(kind, data, key)));
   const indexReleases = releaseIndexFeed(store.log, store.releases);
   feeds.push(indexReleases);
-  const intel = buildIntel(store, clock, loggers);
+  const intel = buildIntel(store, clock, loggers, { workerThread: config.intelWorker });
   feeds.push(intelLedgerFeed(store.intel, (kind, data, key) => ledger.append(kind, data, key)));
   const notifyLog = loggers.root.child({ subsystem: 'notify' });
   const smtp = config.smtp ? new SmtpSender(smtpConfigFromUrl(config.smtp.url, config.smtp.from), { clock }) : null;
@@ -200,9 +200,10 @@ export async function configuredWitnesses(registry: RegistryStore): Promise<Witn
 }
 
 /** The intel service with recipients resolved against the registry and sharing groups. */
-export function buildIntel(store: Store, clock: Clock, loggers: Loggers): IntelService {
+export function buildIntel(store: Store, clock: Clock, loggers: Loggers, options: { workerThread?: boolean } = {}): IntelService {
   const log = loggers.root.child({ subsystem: 'intel' });
   return new IntelService({
+    ...options,
     store: store.intel,
     clock,
     onError: (err) => log.error({ err }, 'intel ingestion failed'),

@@ -17,6 +17,8 @@ export interface Config {
   smtp: { url: string; from: string } | null;
   /** Let webhooks reach private, loopback and link-local addresses (closed deployments, tests). */
   webhookAllowPrivate: boolean;
+  /** Validate and prepare posted STIX objects on a worker thread (`ACCORD_INTEL_WORKER=false`: on the main thread, e.g. on one core). */
+  intelWorker: boolean;
   /** The server's public base URL (no trailing slash): CSAF provider URLs and advisory links. */
   publicUrl: string;
   limits: {
@@ -66,6 +68,7 @@ export function loadConfig(env: Env, overrides: { dataDir?: string; listen?: str
     trustProxy: env.ACCORD_TRUST_PROXY === 'true',
     smtp: smtpConfig(env.ACCORD_SMTP_URL, env.ACCORD_SMTP_FROM),
     webhookAllowPrivate: env.ACCORD_WEBHOOK_ALLOW_PRIVATE === 'true',
+    intelWorker: flag('ACCORD_INTEL_WORKER', env.ACCORD_INTEL_WORKER, true),
     publicUrl: publicUrl(env.ACCORD_PUBLIC_URL, parseListen(overrides.listen ?? env.ACCORD_LISTEN ?? '127.0.0.1:8080')),
     limits: {
       bodyBytes: 1024 * 1024,
@@ -74,6 +77,13 @@ export function loadConfig(env: Env, overrides: { dataDir?: string; listen?: str
       maxEmbargoDays: positiveInt('ACCORD_EMBARGO_MAX_DAYS', env.ACCORD_EMBARGO_MAX_DAYS, 90),
     },
   };
+}
+
+/** A `true`/`false` variable; anything else is a configuration error. */
+function flag(name: string, v: string | undefined, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (v === 'true' || v === 'false') return v === 'true';
+  throw new ConfigError('CONFIG_INVALID', `${name} must be true or false.`);
 }
 
 /** ACCORD_PUBLIC_URL (http or https, no query or fragment), or the listen address over http. */

@@ -15,6 +15,7 @@ export interface Env {
   ACCORD_SMTP_URL?: string;
   ACCORD_SMTP_FROM?: string;
   ACCORD_WEBHOOK_ALLOW_PRIVATE?: string;
+  ACCORD_INTEL_WORKER?: string;
 }
 
 const KEYS: (keyof Env)[] = [
@@ -33,6 +34,7 @@ const KEYS: (keyof Env)[] = [
   'ACCORD_SMTP_URL',
   'ACCORD_SMTP_FROM',
   'ACCORD_WEBHOOK_ALLOW_PRIVATE',
+  'ACCORD_INTEL_WORKER',
 ];
 
 /** Picks Accord's variables out of `source` (process.env by default); empty strings count as unset. */
