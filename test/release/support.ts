@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 // Shared by the release tests: a signatory key, statements, a small in-memory
 // log that signs checkpoints, and trust files around them.
 import assert from 'node:assert/strict';
@@ -15,26 +12,12 @@ import { ReleaseError } from '../../src/release/errors.js';
 import { generateReleaseKeyPair, importPrivateKey, type ReleaseKeyAlgorithm, type ReleasePrivateKey } from '../../src/release/keys.js';
 import { buildReleaseStatement } from '../../src/release/statement.js';
 import { buildTrustFile, type TrustFile } from '../../src/release/trust.js';
+import { cli, ensureBuilt, type RunResult } from '../cli/helpers.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** Runs the CLI from source (`accord ARGS…`) without the caller's ACCORD_* environment, killed after 30 s. */
-export function accord(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ACCORD_')) clean[k] = v;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** Runs the built CLI (`accord ARGS…`, test/cli/helpers.ts) without the caller's ACCORD_* environment. */
+export async function accord(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+  await ensureBuilt();
+  return cli(args, { env });
 }
 
 
