@@ -199,17 +199,8 @@ export class OrgService {
         throw new RegistryError('FORBIDDEN', `Only the secretariat may grant ${outside}: an organisation's admins may narrow its default namespace ${defaultNamespacesForSlug(org.slug)[0]!} only.`);
       }
     }
-    const mine = (namespaces ?? defaultNamespacesForSlug(org.slug)).map(parsePurlScope);
-    for (const other of await this.deps.store.listActiveKeyScopes()) {
-      if (other.org_id === org.id) continue;
-      const theirs = other.purl_namespaces ?? defaultNamespacesForSlug(other.slug);
-      for (const t of theirs) {
-        const hit = mine.findIndex((m) => scopesOverlap(m, parsePurlScope(t)));
-        if (hit >= 0) {
-          throw new RegistryError('KEY_NAMESPACE_TAKEN', `${(namespaces ?? defaultNamespacesForSlug(org.slug))[hit]!} overlaps ${t}, which a key of ${other.slug} may sign.`);
-        }
-      }
-    }
+    const granted = namespaces ?? defaultNamespacesForSlug(org.slug);
+    const mine = granted.map(parsePurlScope);
     const parsed = parsePublicKey(input.public_key);
     const key: SigningKey = {
       id: randomUUID(),
@@ -223,8 +214,16 @@ export class OrgService {
       purl_namespaces: namespaces,
     };
     await this.deps.store.transaction(async (tx) => {
+      // Checked in the registering transaction, so two registrations cannot both pass against the same keys.
+      for (const other of await tx.listActiveKeyScopes()) {
+        if (other.org_id === org.id) continue;
+        for (const t of other.purl_namespaces ?? defaultNamespacesForSlug(other.slug)) {
+          const hit = mine.findIndex((m) => scopesOverlap(m, parsePurlScope(t)));
+          if (hit >= 0) throw new RegistryError('KEY_NAMESPACE_TAKEN', `${granted[hit]!} overlaps ${t}, which a key of ${other.slug} may sign.`);
+        }
+      }
       await tx.insertKey(key);
-      await this.deps.events.keyAdded(tx, actor, org.id, key.id, key.key_id, namespaces ?? defaultNamespacesForSlug(org.slug));
+      await this.deps.events.keyAdded(tx, actor, org.id, key.id, key.key_id, granted);
     });
     return key;
   }
