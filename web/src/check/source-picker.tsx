@@ -1,4 +1,5 @@
-import { useId, useState, type DragEvent, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
+import { DropZone } from '../components/drop-zone.js';
 import { formatBytes } from '../verify/file-hash.js';
 
 /** What the user gave: a file's bytes (never read as text here) or pasted text. */
@@ -36,18 +37,11 @@ export function SourcePicker(props: Props) {
   const id = useId();
   const [mode, setMode] = useState<'file' | 'paste'>('file');
   const [text, setText] = useState('');
-  const [over, setOver] = useState(false);
 
   const take = (f: File) => {
     if (f.size > maxBytes) return onRefuse(`${f.name} is ${formatBytes(f.size)}; the limit is ${formatBytes(maxBytes)}.`);
     if (f.size === 0) return onRefuse(`${f.name} is empty.`);
     onSource({ name: f.name, size: f.size, blob: f, pasted: false });
-  };
-  const drop = (e: DragEvent) => {
-    e.preventDefault();
-    setOver(false);
-    const f = e.dataTransfer.files[0];
-    if (f && !busy) take(f);
   };
   const submitPaste = () => {
     const blob = new Blob([text], { type: 'text/plain' });
@@ -66,39 +60,7 @@ export function SourcePicker(props: Props) {
         </button>
       </div>
       {mode === 'file' ? (
-        <div
-          className={`dropzone ${over ? 'dropzone-over' : ''}`}
-          onDragOver={(e) => {
-            e.preventDefault();
-            setOver(true);
-          }}
-          onDragLeave={() => setOver(false)}
-          onDrop={drop}
-          data-testid="dropzone"
-        >
-          <div className="dropzone-icon" aria-hidden="true">
-            ⇪
-          </div>
-          <div className="dropzone-title">{props.dropTitle}</div>
-          <div className="muted small">or</div>
-          <label htmlFor={id} className={`btn btn-sm ${busy ? 'btn-disabled' : ''}`}>
-            Choose a file…
-          </label>
-          <input
-            id={id}
-            type="file"
-            accept={props.accept}
-            className="visually-hidden-input"
-            aria-label={`${noun} file`}
-            disabled={busy}
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              if (f) take(f);
-              e.target.value = '';
-            }}
-          />
-          <div className="dropzone-hint muted small">{props.dropHint}</div>
-        </div>
+        <DropZone onFile={take} busy={busy} title={props.dropTitle} accept={props.accept} inputLabel={`${noun} file`} hint={props.dropHint} />
       ) : (
         <form
           className="stack"

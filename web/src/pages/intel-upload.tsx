@@ -1,7 +1,8 @@
-import { useEffect, useId, useMemo, useState, type DragEvent, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { Problem } from '../../../src/http/api-types.js';
 import { api, toProblem } from '../api.js';
 import { Alert, ProblemAlert } from '../components/alert.js';
+import { DropZone } from '../components/drop-zone.js';
 import { Card, DataState, Empty, PageHeader } from '../components/page.js';
 import { Pill } from '../components/pills.js';
 import { RequireSignIn } from '../components/require-sign-in.js';
@@ -207,8 +208,6 @@ function Upload() {
 }
 
 function BundleDrop({ file, onFile, onError }: { file: { name: string; size: number } | null; onFile: (f: { name: string; size: number; text: string } | null) => void; onError: (m: string) => void }) {
-  const id = useId();
-  const [over, setOver] = useState(false);
   const read = (f: File) => {
     if (f.size > MAX_BYTES) {
       onError(`${f.name} is ${formatBytes(f.size)}; the upload limit is ${formatBytes(MAX_BYTES)}. Split the bundle or use TAXII.`);
@@ -219,46 +218,17 @@ function BundleDrop({ file, onFile, onError }: { file: { name: string; size: num
       (err: unknown) => onError(err instanceof Error ? err.message : String(err)),
     );
   };
-  const drop = (e: DragEvent) => {
-    e.preventDefault();
-    setOver(false);
-    const f = e.dataTransfer.files[0];
-    if (f) read(f);
-  };
   return (
     <>
-      <div
-        className={`dropzone ${over ? 'dropzone-over' : ''}`}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={drop}
-        data-testid="bundle-dropzone"
-      >
-        <div className="dropzone-icon" aria-hidden="true">
-          ⇪
-        </div>
-        <div className="dropzone-title">Drop a STIX bundle here</div>
-        <div className="muted small">or</div>
-        <label htmlFor={id} className="btn btn-sm">
-          Choose a .json file…
-        </label>
-        <input
-          id={id}
-          type="file"
-          accept=".json,application/json,application/stix+json"
-          className="visually-hidden-input"
-          aria-label="STIX bundle file"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) read(f);
-            e.target.value = '';
-          }}
-        />
-        <div className="dropzone-hint muted small">STIX 2.1 bundle, up to {formatBytes(MAX_BYTES)}</div>
-      </div>
+      <DropZone
+        onFile={read}
+        title="Drop a STIX bundle here"
+        buttonLabel="Choose a .json file…"
+        accept=".json,application/json,application/stix+json"
+        inputLabel="STIX bundle file"
+        hint={<>STIX 2.1 bundle, up to {formatBytes(MAX_BYTES)}</>}
+        testId="bundle-dropzone"
+      />
       {file && (
         <div className="file-facts">
           <div className="file-name">

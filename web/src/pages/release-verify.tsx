@@ -1,8 +1,9 @@
-import { useEffect, useId, useState, type DragEvent } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { Problem, ReleaseSearchPage } from '../../../src/http/api-types.js';
 import { api, query, toProblem } from '../api.js';
 import { Alert, ProblemAlert } from '../components/alert.js';
 import { CopyButton } from '../components/copy-button.js';
+import { DropZone } from '../components/drop-zone.js';
 import { Card, Loading, PageHeader } from '../components/page.js';
 import { dateTime } from '../format.js';
 import { Link } from '../router.js';
@@ -74,7 +75,14 @@ export function ReleaseVerifyPage() {
       <div className="layout-aside wide-aside">
         <div className="layout-main stack">
           <Card title="1 · The file you downloaded">
-            <DropZone onFile={(f) => void hash(f)} busy={file !== null && hashed === null && hashError === null} />
+            <DropZone
+              onFile={(f) => void hash(f)}
+              busy={file !== null && hashed === null && hashError === null}
+              icon="⇩"
+              title="Drop the file here"
+              inputLabel="File to verify"
+              hint="Up to 2 GiB · stays on your computer"
+            />
             {hashError && (
               <Alert kind="error" title="Not hashed">
                 <span data-testid="hash-error">{hashError}</span>
@@ -162,51 +170,6 @@ export function ReleaseVerifyPage() {
         </div>
       </div>
     </>
-  );
-}
-
-function DropZone({ onFile, busy }: { onFile: (f: File) => void; busy: boolean }) {
-  const id = useId();
-  const [over, setOver] = useState(false);
-  const drop = (e: DragEvent) => {
-    e.preventDefault();
-    setOver(false);
-    const f = e.dataTransfer.files[0];
-    if (f) onFile(f);
-  };
-  return (
-    <div
-      className={`dropzone ${over ? 'dropzone-over' : ''}`}
-      onDragOver={(e) => {
-        e.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={drop}
-      data-testid="dropzone"
-    >
-      <div className="dropzone-icon" aria-hidden="true">
-        ⇩
-      </div>
-      <div className="dropzone-title">Drop the file here</div>
-      <div className="dropzone-or muted small">or</div>
-      <label htmlFor={id} className="btn btn-sm">
-        Choose a file…
-      </label>
-      <input
-        id={id}
-        type="file"
-        className="visually-hidden-input"
-        aria-label="File to verify"
-        disabled={busy}
-        onChange={(e) => {
-          const f = e.target.files?.[0];
-          if (f) onFile(f);
-          e.target.value = '';
-        }}
-      />
-      <div className="dropzone-hint muted small">Up to 2 GiB · stays on your computer</div>
-    </div>
   );
 }
 
