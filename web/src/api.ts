@@ -35,15 +35,23 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  let res: Response;
+  const res = await send(path, {
+    method: options.method ?? 'GET',
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    signal: options.signal,
+  });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  const json = parseJson(text);
+  if (res.ok) return json as T;
+  return fail(res, text, json, token);
+}
+
+/** `fetch` without cookies; a network failure (not an abort) becomes an ApiError the pages can show. */
+async function send(path: string, init: RequestInit): Promise<Response> {
   try {
-    res = await fetch(path, {
-      method: options.method ?? 'GET',
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal,
-      credentials: 'omit',
-    });
+    return await fetch(path, { ...init, credentials: 'omit' });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError({
@@ -51,13 +59,13 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
       title: 'Network error',
       status: 0,
       code: 'NETWORK',
-      detail: 'The Accord server did not answer. Check that it is running and try again.',
+      detail: 'The Accord server did not answer (or closed the connection). Check that it is running and try again.',
     });
   }
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  const json = parseJson(text);
-  if (res.ok) return json as T;
+}
+
+/** Throws the failed response's problem details (or one made from its status and text). */
+function fail(res: Response, text: string, json: unknown, token: string | null | undefined): never {
   const problem = isProblem(json)
     ? json
     : { type: 'about:blank', title: res.statusText || 'Error', status: res.status, code: 'HTTP_ERROR', detail: text.slice(0, 300) || `The server answered ${res.status}.` };
@@ -116,27 +124,10 @@ export async function apiRaw(path: string, options: RawOptions = {}): Promise<Re
   const headers: Record<string, string> = { Accept: options.accept ?? '*/*' };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/octet-stream';
-  let res: Response;
-  try {
-    res = await fetch(path, { method: options.method ?? (options.body === undefined ? 'GET' : 'POST'), headers, body: options.body, signal: options.signal, credentials: 'omit' });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new ApiError({
-      type: 'about:blank',
-      title: 'Network error',
-      status: 0,
-      code: 'NETWORK',
-      detail: 'The Accord server did not answer (or closed the connection). Check that it is running and try again.',
-    });
-  }
+  const res = await send(path, { method: options.method ?? (options.body === undefined ? 'GET' : 'POST'), headers, body: options.body, signal: options.signal });
   if (res.ok) return res;
   const text = await res.text();
-  const json = parseJson(text);
-  const problem = isProblem(json)
-    ? json
-    : { type: 'about:blank', title: res.statusText || 'Error', status: res.status, code: 'HTTP_ERROR', detail: text.slice(0, 300) || `The server answered ${res.status}.` };
-  if (res.status === 401 && token && token === sessionToken) onUnauthorized?.();
-  throw new ApiError(problem);
+  return fail(res, text, parseJson(text), token);
 }
 
 /** Saves `data` as a file named `filename` (a blob URL, revoked after the click). */

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CaseView, Problem } from '../../../src/http/api-types.js';
-import { api, toProblem, type RequestOptions } from '../api.js';
+import { api, saveFile, toProblem, type RequestOptions } from '../api.js';
 import { useSession } from '../session.js';
 import { clearHash, forgetLink, linkFromHash, linkHeaders, storeLink, storedLink } from './case-link.js';
 
@@ -103,12 +103,5 @@ export async function downloadAttachment(caseId: string, attachmentId: string, f
     }
     throw new Error(detail);
   }
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveFile(await res.blob(), filename);
 }
