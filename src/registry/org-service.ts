@@ -214,7 +214,9 @@ export class OrgService {
       purl_namespaces: namespaces,
     };
     await this.deps.store.transaction(async (tx) => {
-      // Checked in the registering transaction, so two registrations cannot both pass against the same keys.
+      // Checked in the registering transaction, holding other registrations off until it commits,
+      // so two registrations cannot both pass against the same keys (PostgreSQL reads committed rows only).
+      await tx.lockKeys();
       for (const other of await tx.listActiveKeyScopes()) {
         if (other.org_id === org.id) continue;
         for (const t of other.purl_namespaces ?? defaultNamespacesForSlug(other.slug)) {

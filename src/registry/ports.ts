@@ -59,6 +59,12 @@ export interface RegistryStore {
   listKeys(orgId: string): Promise<SigningKey[]>;
   /** Every unrevoked key with its organisation's slug: whose namespaces a new key must not overlap. */
   listActiveKeyScopes(): Promise<{ org_id: string; slug: string; purl_namespaces: string[] | null }[]>;
+  /**
+   * Inside a transaction: until it ends, no other transaction adds or revokes a
+   * key, so a check over every key (namespace overlap) stays true until the
+   * insert lands. Throws outside a transaction.
+   */
+  lockKeys(): Promise<void>;
   updateKey(id: string, patch: Partial<Pick<SigningKey, 'revoked_at'>>): Promise<void>;
 
   insertPledge(p: Pledge): Promise<void>;

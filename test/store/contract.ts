@@ -360,6 +360,22 @@ export function runStoreContract({ name, newStore, skip = false }: StoreContract
           { org_id: 'org-2', slug: makeOrg(2).slug, purl_namespaces: null },
         ]);
       });
+      it('lockKeys holds concurrent registrations apart: each check over every key sees the keys registered before it', async (r) => {
+        await r.insertOrg(makeOrg(1));
+        await r.insertOrg(makeOrg(2));
+        const seen: number[] = [];
+        const register = (n: number, orgId: string) =>
+          r.transaction(async (tx) => {
+            await tx.lockKeys();
+            seen.push((await tx.listActiveKeyScopes()).length);
+            // Both transactions would read before either inserts, without the lock.
+            await new Promise((resolve) => setTimeout(resolve, 30));
+            await tx.insertKey(makeKey(n, orgId));
+          });
+        await Promise.all([register(1, 'org-1'), register(2, 'org-2')]);
+        assert.deepEqual(seen.sort(), [0, 1]);
+        await assert.rejects(r.lockKeys(), /only inside a transaction/);
+      });
       it('updateKey sets and clears revoked_at', async (r) => {
         await r.insertOrg(makeOrg(1));
         const key = makeKey(1, 'org-1');

@@ -214,6 +214,13 @@ export class SqlRegistryStore implements RegistryStore {
       .execute();
     return rows.map((r) => ({ org_id: r.org_id, slug: r.slug, purl_namespaces: parseNamespaces(r.purl_namespaces) }));
   }
+  async lockKeys(): Promise<void> {
+    if (!this.db.isTransaction) throw new Error('RegistryStore.lockKeys() holds only inside a transaction');
+    // SHARE ROW EXCLUSIVE conflicts with itself and with the ROW EXCLUSIVE lock every
+    // insert or update takes: registrations queue behind each other, reads go on.
+    // SQLite has one writer at a time and its transaction already excludes the others.
+    if (this.caps.multipleWriters) await sql`LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE`.execute(this.db);
+  }
   async updateKey(id: string, patch: Partial<Pick<SigningKey, 'revoked_at'>>): Promise<void> {
     if (Object.keys(patch).length === 0) return;
     await this.db.updateTable('signing_keys').set(patch).where('id', '=', id).execute();
