@@ -1,4 +1,5 @@
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { hash } from 'node:crypto';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import { canRead, TLP_BY_RANK, TLP_RANK, viewerPrincipals } from '../../intel/access.js';
 import { IntelError } from '../../intel/errors.js';
 import type {
@@ -28,6 +29,21 @@ const INSERT_CHUNK = 1000;
 const LOOKUP_CHUNK = 500;
 /** One UTC day in seq units (µs). */
 const DAY_US = 86_400_000_000;
+
+/**
+ * The key that object versions are found by id with (migration 0010): the
+ * first 48 bits of the SHA-256 of the STIX id. An index of these small
+ * integers is a fraction of the size of one over (collection, id, author,
+ * version) text, so it stays in cache and each insert dirties fewer pages.
+ * Keys may collide: every query that uses one also compares the id itself,
+ * and uniqueness of (collection, id, author, version) is the insert planner's
+ * job, under the write lock. SHA-256, not a faster hash: ids are chosen by
+ * whoever posts, and a hash they could collide at will would let them pile
+ * every id on one key. Stored: it must never change.
+ */
+export function idKey(stixId: string): number {
+  return hash('sha256', stixId, 'buffer').readUIntBE(0, 6);
+}
 
 /** The default seq clock: wall time in µs. */
 export const wallClockMicros = (): number => Date.now() * 1000;
@@ -72,9 +88,17 @@ function ownerKey(stixId: string, authorOrgId: string): string {
   return `${authorOrgId}\u0000${stixId}`;
 }
 
+/** A row of intel_objects as written: the schema's columns and the id key of migration 0010. */
+export type IntelObjectRow = DB['intel_objects'] & { id_key: number };
+
+/** A condition on the id key column (not in the shared schema type: migration 0010 is intel's own). */
+export function idKeyIs(column: 'id_key' | 'o.id_key', keys: readonly number[]): RawBuilder<SqlBool> {
+  return keys.length === 1 ? sql<SqlBool>`${sql.ref(column)} = ${keys[0]}` : sql<SqlBool>`${sql.ref(column)} IN (${sql.join(keys)})`;
+}
+
 /** One row to write, with the rows of the two side tables. */
 export interface PlannedVersion {
-  row: DB['intel_objects'];
+  row: IntelObjectRow;
   principals: string[];
   terms: string[];
 }
@@ -106,6 +130,8 @@ export function planInsert(
   foreign: ReadonlySet<string> = new Set(),
   /** `ownerKey + NUL + version key` → seq of another organisation's identical, visible version. */
   duplicates: ReadonlyMap<string, number> = new Map(),
+  /** The id key of a row's id (callers that looked the ids up already have them). */
+  keyOf: (stixId: string) => number = idKey,
 ): InsertPlan {
   interface Mark {
     seq: number;
@@ -174,6 +200,7 @@ export function planInsert(
         created: r.created,
         is_latest: 0,
         is_first: 0,
+        id_key: keyOf(r.stix_id),
       },
       // Only AMBER and RED consult named recipients (canRead); other levels need no rows for the predicate.
       principals: tlp !== TLP_RANK.AMBER && tlp !== TLP_RANK.RED ? [] : r.recipients.length < 2 ? [...r.recipients] : [...new Set(r.recipients)],
@@ -517,18 +544,22 @@ export class SqlIntelStore implements IntelStore {
         const last = await this.lockSequence(tx);
         const ids = [...new Set(rows.map((r) => r.stix_id))];
         const stored: StoredVersion[] = [];
+        const keys = new Map(ids.map((id) => [id, idKey(id)]));
         for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-          // Every stored version of these ids, any author: usually none (a new object).
+          const some = ids.slice(i, i + LOOKUP_CHUNK);
+          // Every stored version of these ids, any author: usually none (a new object). The id itself is
+          // compared too: keys may collide.
           const found = await tx
             .selectFrom('intel_objects')
             .select(['seq', 'stix_id', 'author_org_id', 'author_user_id', 'version_key', 'json', 'tlp', 'recipients'])
+            .where(idKeyIs('id_key', [...new Set(some.map((id) => keys.get(id)!))]))
             .where('collection_id', '=', collectionId)
-            .where('stix_id', 'in', ids.slice(i, i + LOOKUP_CHUNK))
+            .where('stix_id', 'in', some)
             .execute();
           for (const f of found) stored.push({ ...f, seq: Number(f.seq), tlp: Number(f.tlp) });
         }
         const { flags, existing, foreign, duplicates } = storedState(rows, stored, writer);
-        const plan = planInsert(collectionId, rows, flags, existing, firstSeqOf(this.now(), last), foreign, duplicates);
+        const plan = planInsert(collectionId, rows, flags, existing, firstSeqOf(this.now(), last), foreign, duplicates, (id) => keys.get(id)!);
         for (let i = 0; i < plan.added.length; i += INSERT_CHUNK) {
           await tx
             .insertInto('intel_objects')
@@ -579,7 +610,7 @@ export class SqlIntelStore implements IntelStore {
         eb.or([...(v.first ? [eb('o.is_first', '=', 1)] : []), ...(v.last ? [eb('o.is_latest', '=', 1)] : []), ...(keys.length > 0 ? [eb('o.version_key', 'in', keys)] : [])]),
       );
     }
-    if (q.ids !== undefined) query = query.where('o.stix_id', 'in', q.ids);
+    if (q.ids !== undefined) query = query.where(idKeyIs('o.id_key', [...new Set(q.ids.map(idKey))])).where('o.stix_id', 'in', q.ids);
     if (q.types !== undefined) query = query.where('o.type', 'in', q.types);
     if (q.specVersions !== undefined) query = query.where('o.spec_version', 'in', q.specVersions);
     const rows = await query
@@ -595,7 +626,13 @@ export class SqlIntelStore implements IntelStore {
     return this.db.transaction().execute(async (tx) => {
       // Serialised with inserts: both maintain the latest/first flags of the object.
       await this.lockSequence(tx);
-      let doomed = tx.selectFrom('intel_objects').select('seq').where('collection_id', '=', collectionId).where('stix_id', '=', stixId).where('author_org_id', '=', authorOrgId);
+      let doomed = tx
+        .selectFrom('intel_objects')
+        .select('seq')
+        .where(idKeyIs('id_key', [idKey(stixId)]))
+        .where('collection_id', '=', collectionId)
+        .where('stix_id', '=', stixId)
+        .where('author_org_id', '=', authorOrgId);
       if (versions !== undefined) doomed = doomed.where('version_key', 'in', [...new Set(versions.map(versionKey))]);
       const seqs = (await doomed.execute()).map((r) => Number(r.seq));
       if (seqs.length === 0) return 0;
@@ -608,6 +645,7 @@ export class SqlIntelStore implements IntelStore {
       const rest = await tx
         .selectFrom('intel_objects')
         .select(['seq', 'is_latest', 'is_first'])
+        .where(idKeyIs('id_key', [idKey(stixId)]))
         .where('collection_id', '=', collectionId)
         .where('stix_id', '=', stixId)
         .where('author_org_id', '=', authorOrgId)
@@ -630,6 +668,7 @@ export class SqlIntelStore implements IntelStore {
     const row = await this.db
       .selectFrom('intel_objects as o')
       .select(OBJ)
+      .where(idKeyIs('o.id_key', [idKey(stixId)]))
       .where('o.collection_id', 'in', collectionIds)
       .where('o.stix_id', '=', stixId)
       .where('o.is_latest', '=', 1)
@@ -646,6 +685,7 @@ export class SqlIntelStore implements IntelStore {
     const rows = await this.db
       .selectFrom('intel_objects as o')
       .select(OBJ)
+      .where(idKeyIs('o.id_key', [idKey(stixId)]))
       .where('o.collection_id', 'in', collectionIds)
       .where('o.stix_id', '=', stixId)
       .where((eb) => visibleTo(eb, viewer))

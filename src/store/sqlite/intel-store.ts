@@ -7,6 +7,8 @@ import {
   VERSION_COLUMNS,
   firstSeqOf,
   fromStatus,
+  idKey,
+  type IntelObjectRow,
   planInsert,
   storedState,
   type StoredVersion,
@@ -35,7 +37,7 @@ export interface PageShape {
   principals: number | null;
 }
 
-/** Rows per multi-row INSERT: 16 × 17 and 64 × 2 bound values, far below SQLite's limit. */
+/** Rows per multi-row INSERT: 16 × 18 and 64 × 2 bound values, far below SQLite's limit. */
 const OBJECTS_PER_STATEMENT = 16;
 const PAIRS_PER_STATEMENT = 64;
 
@@ -58,9 +60,10 @@ const OBJECT_COLUMNS = [
   'created',
   'is_latest',
   'is_first',
-] as const satisfies readonly (keyof DB['intel_objects'])[];
+  'id_key',
+] as const satisfies readonly (keyof IntelObjectRow)[];
 
-function pushObject(values: unknown[], o: DB['intel_objects']): unknown[] {
+function pushObject(values: unknown[], o: IntelObjectRow): unknown[] {
   for (const c of OBJECT_COLUMNS) values.push(o[c]);
   return values;
 }
@@ -88,7 +91,7 @@ const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 /**
  * The SQL of an object listing. Its parameters, in order: collection id, seq
- * bound, the listed versions' keys, ids, types, spec versions, then (for a
+ * bound, the listed versions' keys, the ids' keys (idKey), ids, types, spec versions, then (for a
  * user) org id, user id and principals, and the row limit. The visibility
  * term is `canRead` (intel/access.ts) spelt out as in `visibleTo`
  * (store/sql/intel-store.ts). The page walks the (collection_id, seq) index.
@@ -103,7 +106,8 @@ export function objectPageSql(s: PageShape): string {
     const any = [...(flags.includes('f') ? ['o.is_first = 1'] : []), ...(flags.includes('l') ? ['o.is_latest = 1'] : []), ...(s.versions > 0 ? [`o.version_key IN (${list(s.versions)})`] : [])];
     where.push(`(${any.join(' OR ')})`);
   }
-  if (s.ids > 0) where.push(`o.stix_id IN (${list(s.ids)})`);
+  // The id keys drive the lookup (their index); the ids themselves settle collisions.
+  if (s.ids > 0) where.push(`o.id_key IN (${list(s.ids)})`, `o.stix_id IN (${list(s.ids)})`);
   if (s.types > 0) where.push(`o.type IN (${list(s.types)})`);
   if (s.specVersions > 0) where.push(`o.spec_version IN (${list(s.specVersions)})`);
   if (s.principals === null) where.push(`o.tlp = ${R.CLEAR}`);
@@ -150,8 +154,8 @@ export class SqliteIntelStore extends SqlIntelStore {
     super(kdb, sqliteCapabilities, now);
     this.lastSeq = raw.prepare('SELECT last_seq FROM intel_sequence WHERE id = 1').pluck();
     this.setLastSeq = raw.prepare('UPDATE intel_sequence SET last_seq = ? WHERE id = 1');
-    // Walks the unique (collection_id, stix_id, author_org_id, version_key) index.
-    this.storedVersions = raw.prepare('SELECT seq, stix_id, author_org_id, author_user_id, version_key, json, tlp, recipients FROM intel_objects WHERE collection_id = ? AND stix_id = ?');
+    // Walks the id_key index; the id is compared too, as keys may collide.
+    this.storedVersions = raw.prepare('SELECT seq, stix_id, author_org_id, author_user_id, version_key, json, tlp, recipients FROM intel_objects WHERE id_key = ? AND collection_id = ? AND stix_id = ?');
     const objectSql = (n: number) => `INSERT INTO intel_objects (${OBJECT_COLUMNS.join(', ')}) VALUES ${Array(n).fill(`(${list(OBJECT_COLUMNS.length)})`).join(', ')}`;
     const pairSql = (table: string, columns: string, n: number) => `INSERT INTO ${table} (${columns}) VALUES ${Array(n).fill('(?, ?)').join(', ')}`;
     this.insertObject = raw.prepare(objectSql(1));
@@ -187,15 +191,16 @@ export class SqliteIntelStore extends SqlIntelStore {
   /** insertVersions' transaction: look up what the batch may touch, plan, write. */
   private insertBatch(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer): InsertOutcome[] {
     const stored: StoredVersion[] = [];
-    const seen = new Set<string>();
+    const keys = new Map<string, number>();
     for (const r of rows) {
-      if (seen.has(r.stix_id)) continue;
-      seen.add(r.stix_id);
-      // One probe of the unique index per id; a new object (the common case) finds nothing.
-      for (const v of this.storedVersions.all(collectionId, r.stix_id) as typeof stored) stored.push(v);
+      if (keys.has(r.stix_id)) continue;
+      const key = idKey(r.stix_id);
+      keys.set(r.stix_id, key);
+      // One probe of the id_key index per id; a new object (the common case) finds nothing.
+      for (const v of this.storedVersions.all(key, collectionId, r.stix_id) as typeof stored) stored.push(v);
     }
     const { flags, existing, foreign, duplicates } = storedState(rows, stored, writer);
-    const plan = planInsert(collectionId, rows, flags, existing, firstSeqOf(this.now(), Number(this.lastSeq.get())), foreign, duplicates);
+    const plan = planInsert(collectionId, rows, flags, existing, firstSeqOf(this.now(), Number(this.lastSeq.get())), foreign, duplicates, (id) => keys.get(id)!);
     // Several rows per statement: SQLite's per-statement work is a large share of a small row's cost.
     const objects = plan.added.map((a) => a.row);
     let i = 0;
@@ -233,7 +238,7 @@ export class SqliteIntelStore extends SqlIntelStore {
       specVersions: q.specVersions?.length ?? 0,
       principals: principals === null ? null : principals.length,
     });
-    const params: unknown[] = [q.collection_id, seqAbove(q.addedAfter, q.after), ...versions, ...(q.ids ?? []), ...(q.types ?? []), ...(q.specVersions ?? [])];
+    const params: unknown[] = [q.collection_id, seqAbove(q.addedAfter, q.after), ...versions, ...(q.ids ?? []).map(idKey), ...(q.ids ?? []), ...(q.types ?? []), ...(q.specVersions ?? [])];
     if (q.viewer.kind === 'user') params.push(q.viewer.orgId, q.viewer.userId, ...principals!);
     params.push(limit + 1);
     const rows = await this.kdb.connection().execute(async () => statement.all(...params) as VersionRow[]);
