@@ -1,5 +1,6 @@
 import { decodeUtf8, isWellFormedUnicode, utf8 } from '../ledger/text-codec.js';
 import { decodeDsseBase64, encodeStdBase64 } from './base64.js';
+import type { Ed25519Verifier } from './ed25519.js';
 import { ReleaseError } from './errors.js';
 import { signMessage, verifyMessage, type ReleasePrivateKey, type ReleasePublicKey } from './keys.js';
 import { isJsonObject, parseStrictJson } from './strict-json.js';
@@ -154,13 +155,14 @@ export interface SignatureOutcome {
 /**
  * Verifies each signature against `keys` (protocol.md §Multi-signature
  * Verification). A keyid only narrows the keys tried to those with that key ID;
- * without one every key is tried. Never throws.
+ * without one every key is tried. Never throws. Ed25519 signatures are checked
+ * with `ed25519` (default node:crypto, what offline verifiers use).
  */
-export function checkSignatures(envelope: DsseEnvelope, keys: readonly ReleasePublicKey[]): SignatureOutcome[] {
+export function checkSignatures(envelope: DsseEnvelope, keys: readonly ReleasePublicKey[], ed25519?: Ed25519Verifier): SignatureOutcome[] {
   const message = pae(envelope.payloadType, envelope.payload);
   return envelope.signatures.map((s, index) => {
     const candidates = s.keyid === undefined ? keys : keys.filter((k) => k.keyId === s.keyid);
-    const key = candidates.find((k) => verifyMessage(k, message, s.sig));
+    const key = candidates.find((k) => verifyMessage(k, message, s.sig, ed25519));
     const base = { index, candidates: candidates.length, ...(s.keyid === undefined ? {} : { keyid: s.keyid }) };
     return key === undefined ? base : { ...base, key };
   });

@@ -1,4 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { nodeEd25519, type Ed25519Verifier } from './ed25519.js';
 import { ReleaseError } from './errors.js';
 
 /** The release-signing algorithms Accord accepts (the same as the registry's keys). */
@@ -16,6 +17,8 @@ export interface ReleasePublicKey {
   /** Normalised SPKI PEM. */
   readonly pem: string;
   readonly key: KeyObject;
+  /** Ed25519 only: the 32-byte public key (what libsodium verifies with). */
+  readonly raw?: Uint8Array;
 }
 
 /** A private key that signs releases, with its public half. */
@@ -38,12 +41,14 @@ function algorithmOf(key: KeyObject): ReleaseKeyAlgorithm {
 function wrapPublic(key: KeyObject): ReleasePublicKey {
   const algorithm = algorithmOf(key);
   const der = key.export({ format: 'der', type: 'spki' });
-  return {
+  const wrapped = {
     keyId: createHash('sha256').update(der).digest('hex'),
     algorithm,
     pem: key.export({ format: 'pem', type: 'spki' }).toString(),
     key,
   };
+  // An Ed25519 SPKI is a fixed 12-byte header and the 32-byte key (RFC 8410 §4).
+  return algorithm === 'ed25519' && der.length === 44 ? { ...wrapped, raw: new Uint8Array(der.subarray(12)) } : wrapped;
 }
 
 /** Imports an SPKI PEM public key (Ed25519 or ECDSA P-256); `RELEASE_KEY_INVALID` otherwise. */
@@ -90,13 +95,15 @@ export function signMessage(key: ReleasePrivateKey, message: Uint8Array): Uint8A
 }
 
 /**
- * Verifies a signature; never throws. ECDSA signatures are accepted as DER
+ * Verifies a signature; never throws. Ed25519 with `ed25519` (default
+ * node:crypto; the publish check passes libsodium's, see `ed25519.ts`).
+ * ECDSA signatures are accepted as DER
  * (Sigstore's encoding; OpenSSL refuses non-canonical DER) or, when exactly 64
  * bytes, as raw r||s (IEEE P1363, the encoding of the DSSE spec's own example).
  */
-export function verifyMessage(key: ReleasePublicKey, message: Uint8Array, signature: Uint8Array): boolean {
+export function verifyMessage(key: ReleasePublicKey, message: Uint8Array, signature: Uint8Array, ed25519: Ed25519Verifier = nodeEd25519): boolean {
   try {
-    if (key.algorithm === 'ed25519') return signature.length === 64 && cryptoVerify(null, message, key.key, signature);
+    if (key.algorithm === 'ed25519') return ed25519.verify(key, message, signature);
     if (signature.length > 72) return false;
     if (cryptoVerify('sha256', message, { key: key.key, dsaEncoding: 'der' }, signature)) return true;
     return signature.length === 64 && cryptoVerify('sha256', message, { key: key.key, dsaEncoding: 'ieee-p1363' }, signature);
