@@ -4,6 +4,42 @@ import { releaseRecord } from './release-record.js';
 import { RELEASE_ENTRY_KIND } from './release-service.js';
 
 const BATCH = 2000;
+/** Rows remembered from publishes at most (about two integration rounds of a busy log); past it the feed parses. */
+const MAX_REMEMBERED = 262_144;
+
+/** What a publish derived from an entry it logged: enough to index it without reading the statement again. */
+export interface LoggedRelease {
+  /** The entry's log index. */
+  readonly index: number;
+  /** The entry's length in bytes (the feed checks it against the entry it reads). */
+  readonly bytes: number;
+  /** Subject SHA-256 digests, lowercase hex. */
+  readonly sha256s: readonly string[];
+  /** Canonical purls with versions. */
+  readonly purls: readonly string[];
+}
+
+/** The index row of a release: distinct digests and purls, each purl with its package (without version, qualifiers, subpath). */
+export function releaseIndexRow(index: number, sha256s: readonly string[], purls: readonly string[]): ReleaseIndexRow {
+  return {
+    index,
+    sha256s: [...new Set(sha256s)],
+    purls: [...new Set(purls)].map((purl) => ({ purl, pkg: purl.replace(/[@?#].*$/, '') })),
+  };
+}
+
+/** The release index feed: run it to catch the index up with the published log. */
+export interface ReleaseIndexFeed {
+  (): Promise<void>;
+  /**
+   * Remembers what publishes derived from entries they logged, so the feed
+   * indexes those without parsing them again. Only a cache in memory: the feed
+   * still reads every entry and moves its position in the same transaction as
+   * the rows, and an entry with nothing remembered (after a restart, another
+   * node's publish, a full cache) is parsed from the log as before.
+   */
+  remember(logged: readonly LoggedRelease[]): void;
+}
 
 /**
  * Feeds the release index from the log's integrated entries: reads past the
@@ -11,29 +47,48 @@ const BATCH = 2000;
  * and moves the position in the same transaction, so a crash repeats work
  * (idempotently) and never skips an entry.
  */
-export function releaseIndexFeed(log: LogStore, index: ReleaseIndexStore) {
-  return async (): Promise<void> => {
+export function releaseIndexFeed(log: LogStore, index: ReleaseIndexStore): ReleaseIndexFeed {
+  const remembered = new Map<number, LoggedRelease>();
+  /** The position the feed last reached: entries below it are indexed, so there is nothing to remember for them. */
+  let reached = 0;
+  const feed = async (): Promise<void> => {
     const size = (await log.readState())?.size ?? 0;
-    for (let from = await index.position(); from < size; ) {
+    let from = await index.position();
+    reached = Math.max(reached, from);
+    // Publishes answered with an earlier entry's index (retries) remember entries already indexed.
+    if (remembered.size > 0) for (const i of remembered.keys()) if (i < reached) remembered.delete(i);
+    while (from < size) {
       const entries = await log.readEntries(from, Math.min(BATCH, size - from));
       if (entries.length === 0) return;
       const rows: ReleaseIndexRow[] = [];
       for (const e of entries) {
         if (e.kind !== RELEASE_ENTRY_KIND) continue;
+        const known = remembered.get(e.index);
+        if (known !== undefined && known.bytes === e.data.length) {
+          rows.push(releaseIndexRow(e.index, known.sha256s, known.purls));
+          continue;
+        }
         const r = releaseRecord(e);
         if (!r) continue;
-        rows.push({
-          index: r.index,
-          sha256s: [...new Set(r.subjects.map((s) => s.sha256))],
-          purls: [...new Set(r.purls)].map((purl) => ({ purl, pkg: purl.replace(/[@?#].*$/, '') })),
-        });
+        rows.push(releaseIndexRow(r.index, r.subjects.map((s) => s.sha256), r.purls));
       }
       from = entries[entries.length - 1]!.index + 1;
       await index.index(rows, from);
+      reached = Math.max(reached, from);
+      for (const e of entries) remembered.delete(e.index);
       // The embedded store answers synchronously, so without this a backlog of millions of entries
       // (a restored or long-idle log) would hold the event loop until done: no request, timer or
       // start-up step would run in between.
       if (from < size) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   };
+  return Object.assign(feed, {
+    remember(logged: readonly LoggedRelease[]): void {
+      for (const l of logged) {
+        if (l.index < reached) continue;
+        if (remembered.size >= MAX_REMEMBERED) return;
+        remembered.set(l.index, l);
+      }
+    },
+  });
 }
