@@ -6,7 +6,7 @@ import { decodeSignerKey, verifierKey, type NoteSigner } from './ledger/note-key
 import { Ledger, type LedgerOptions } from './ledger/ledger.js';
 import { registryLedgerFeed } from './registry/ledger-feed.js';
 import { Cosigning } from './ledger/cosigning.js';
-import { releaseIndexFeed } from './release/index-feed.js';
+import { releaseIndexFeed, type ReleaseIndexFeed } from './release/index-feed.js';
 import type { LogPolicy, WitnessConfig } from './ledger/policy.js';
 import type { RegistryStore } from './registry/ports.js';
 import { createLoggers, type Loggers } from './logger.js';
@@ -60,7 +60,7 @@ export interface Context {
   /** The CSAF provider's OpenPGP key. */
   csafKey: CsafKey;
   /** Brings the release search index up to the published log (also run by the sequencer). */
-  indexReleases(): Promise<void>;
+  indexReleases: ReleaseIndexFeed;
   /** The log's trust policy: its key, the configured witnesses and the quorum. */
   logPolicy(): Promise<LogPolicy>;
   manifest: DataDirManifest;
