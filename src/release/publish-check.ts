@@ -41,6 +41,8 @@ export interface CheckedRelease {
   /** RFC 6962 leaf hash of `entry`, hex. */
   readonly leafHash: string;
   readonly purls: readonly string[];
+  /** The subjects' SHA-256 digests, lowercase hex (for the release index). */
+  readonly sha256s: readonly string[];
   readonly keyIds: readonly string[];
 }
 
@@ -140,6 +142,7 @@ export function checkRelease(input: unknown, publisher: Publisher): CheckedRelea
     digest: createHash('sha256').update(entry).digest('hex'),
     leafHash: Buffer.from(hashLeaf(entry)).toString('hex'),
     purls: statement.purls.map(formatPurl),
+    sha256s: statement.subjects.map((s) => s.sha256),
     keyIds,
   };
 }

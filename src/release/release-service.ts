@@ -5,6 +5,7 @@ import type { Principal, Role, Org } from '../registry/types.js';
 import { ReleaseError } from './errors.js';
 import type { ReleaseKeyAlgorithm } from './keys.js';
 import type { CheckedRelease, Publisher } from './publish-check.js';
+import type { LoggedRelease } from './index-feed.js';
 import { defaultNamespacesForSlug } from './purl.js';
 import { buildTrustFile, type TrustFile } from './trust.js';
 import { VerifyPool, type CheckInput, type CheckResult } from './verify-pool.js';
@@ -41,6 +42,8 @@ export interface ReleaseDeps {
     inclusionProofs(indexes: readonly number[], size: number): Promise<Uint8Array[][]>;
   };
   now(): Date;
+  /** Told what each logged release holds (once its index is durable), so the release index need not parse it again. */
+  logged?(releases: readonly LoggedRelease[]): void;
   /** Where envelopes are checked (default: on the calling thread). */
   verifier?: VerifyPool;
 }
@@ -112,6 +115,7 @@ export class ReleaseService {
   private async logAndProve(checked: readonly CheckedRelease[]): Promise<{ checkpoint: string; logged: { index: number; tlogProof: string }[] }> {
     const indexes = await Promise.all(checked.map((c) => this.deps.log.append(RELEASE_ENTRY_KIND, c.entry, `release:${c.digest}`)));
     if (indexes.length === 0) return { checkpoint: '', logged: [] };
+    this.deps.logged?.(checked.map((c, i) => ({ index: indexes[i]!, bytes: c.entry.length, sha256s: c.sha256s, purls: c.purls })));
     const { checkpoint, proofs } = await this.prove(indexes);
     return { checkpoint, logged: indexes.map((index, i) => ({ index, tlogProof: proofs[i]! })) };
   }

@@ -50,6 +50,8 @@ function releaseDeps(ctx: Context): ReleaseDeps {
       },
     },
     now: () => ctx.clock.now(),
+    // The index feed indexes these from what the publish check derived instead of re-parsing the log.
+    logged: (releases) => ctx.indexReleases.remember(releases),
   };
 }
 
