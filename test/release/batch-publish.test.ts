@@ -10,6 +10,7 @@ import { verifyRelease } from '../../src/release/verify.js';
 import { VerifyPool } from '../../src/release/verify-pool.js';
 import { ByteBudget, ndjsonSpans } from '../../src/http/routes/releases.js';
 import { releaseRecord } from '../../src/release/release-record.js';
+import { releaseIndexRow, type LoggedRelease } from '../../src/release/index-feed.js';
 import { parseEnvelope } from '../../src/release/dsse.js';
 import { statementFromEnvelope } from '../../src/release/statement.js';
 import { newKey, releaseEnvelope, sha256, type TestKey } from './support.js';
@@ -121,6 +122,32 @@ describe('batch publish', () => {
     const single = await h.call('POST', '/api/v1/releases', { token, headers: { 'content-type': 'application/json' }, payload: e });
     assert.equal(single.statusCode, 201, single.body);
     assert.equal(single.json().index, a.index);
+  });
+
+  it('tells the release index what it logged, the same rows parsing the log gives, and search finds them', async () => {
+    const feed = h.ctx.indexReleases;
+    const told: LoggedRelease[] = [];
+    const remember = feed.remember;
+    feed.remember = (logged) => {
+      told.push(...logged);
+      remember(logged);
+    };
+    try {
+      const r = await ndjson([env('4.0.0'), slsaEnvelope(`pkg:generic/${ORG}/agent@4.0.1`, 'agent 4.0.1', key)]);
+      assert.equal(r.statusCode, 200, r.body);
+      const ok = r.json().results;
+      assert.deepEqual(told.map((t) => t.index), [ok[0].index, ok[1].index]);
+      for (const t of told) {
+        const entry = await h.ctx.ledger.entry(t.index);
+        assert.equal(t.bytes, entry.data.length);
+        const parsed = releaseRecord(entry)!;
+        assert.deepEqual(releaseIndexRow(t.index, t.sha256s, t.purls), releaseIndexRow(t.index, parsed.subjects.map((s) => s.sha256), parsed.purls));
+      }
+      const found = await h.call('GET', `/api/v1/releases?digest=${sha256('agent 4.0.1')}`);
+      assert.deepEqual(found.json().items.map((i: { index: number }) => i.index), [ok[1].index]);
+    } finally {
+      feed.remember = remember;
+    }
   });
 
   it('a revoked key stops verifying at once', async () => {
