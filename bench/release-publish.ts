@@ -10,7 +10,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IN_TOTO_PAYLOAD_TYPE, serializeEnvelope, signEnvelope } from '../src/release/dsse.js';
@@ -25,7 +25,9 @@ const data = join(dir, 'data');
 const init = spawnSync(process.execPath, ['dist/cli.js', 'init', '--data', data, '--demo'], { encoding: 'utf8', env: { ...process.env, ACCORD_LOG_LEVEL: 'silent' } });
 if (init.status !== 0) throw new Error(init.stderr);
 const token = (JSON.parse(init.stdout) as { demo: { tokens: { org: string; role: string; token: string }[] } }).demo.tokens.find((t) => t.org === 'demo-northwind' && t.role === 'org-admin')!.token;
-const server = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), 'dist/cli.js', 'serve', '--data', data, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ACCORD_LOG_LEVEL: 'warn' } });
+// BENCH_PROF=<dir>: CPU profiles of the server's threads; BENCH_NODE_ARGS: extra node/V8 flags for the server (experiments).
+const nodeArgs = [...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
+const server = spawn(process.execPath, [...nodeArgs, 'dist/cli.js', 'serve', '--data', data, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ACCORD_LOG_LEVEL: 'warn' } });
 const url = await new Promise<string>((resolve, reject) => {
   server.stderr.on('data', (b: Buffer) => {
     const m = /serving (http:\/\/\S+)/.exec(b.toString());
@@ -48,18 +50,31 @@ const requests: string[] = [];
 for (let i = 0; i < N; i += B) requests.push(B === 1 ? bodies[i]! : `${bodies.slice(i, i + B).join('\n')}\n`);
 const batchAuth = { ...auth, 'content-type': 'application/x-ndjson' };
 /** CPU seconds the server process (all its threads) has used, from /proc (Linux): load on the shared machine does not skew it. */
-const serverCpu = (): number => {
+const cpuOf = (path: string): number => {
   try {
-    const stat = readFileSync(`/proc/${server.pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(f[11]) + Number(f[12])) / 100;
   } catch {
     return NaN;
   }
 };
+const serverCpu = (): number => cpuOf(`/proc/${server.pid}/stat`);
+/** The main thread's share (its task id is the process id): HTTP, JSON, the log; the rest is mostly the verification workers (and GC helpers). */
+const mainCpu = (): number => cpuOf(`/proc/${server.pid}/task/${server.pid}/stat`);
+/** CPU seconds by thread id. */
+const threadCpu = (): Map<string, number> => {
+  try {
+    return new Map(readdirSync(`/proc/${server.pid}/task`).map((t) => [t, cpuOf(`/proc/${server.pid}/task/${t}/stat`)]));
+  } catch {
+    return new Map();
+  }
+};
 let next = 0;
 const lat: number[] = [];
 const cpu0 = serverCpu();
+const main0 = mainCpu();
+const threads0 = threadCpu();
 const client0 = process.cpuUsage();
 const t0 = performance.now();
 await Promise.all(
@@ -83,6 +98,11 @@ await Promise.all(
 );
 const secs = (performance.now() - t0) / 1000;
 const cpu = serverCpu() - cpu0;
+const main = mainCpu() - main0;
+const busiest = [...threadCpu()]
+  .map(([t, c]) => c - (threads0.get(t) ?? 0))
+  .sort((a, b) => b - a)
+  .filter((c) => c > 0);
 const clientUsage = process.cpuUsage(client0);
 const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
 server.kill('SIGTERM');
@@ -94,3 +114,4 @@ console.log(`latency per request (to a signed checkpoint with proofs): p50 ${lat
 // CPU per statement, server (HTTP, verification workers, log) and this client: what 2 idle cores could do at most is 2 s / (their sum).
 const perStmt = (c: number) => ((c * 1e6) / N).toFixed(0);
 console.log(`CPU per statement: server ${perStmt(cpu)} µs, client ${perStmt(clientCpu)} µs (2 idle cores: at most ${Math.round((2 * N) / (cpu + clientCpu)).toLocaleString('en-US')} statements/s)`);
+console.log(`server CPU per statement by thread: main ${perStmt(main)} µs; all threads, busiest first: ${busiest.map(perStmt).join(', ')} µs (main, verification workers, GC helpers, libuv)`);
