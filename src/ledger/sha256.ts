@@ -59,7 +59,7 @@ function compress(at: number): void {
 }
 
 /** Writes `SHA-256(0x01 || src[from, from + 64))` to `dst[to, to + 32)` (they may overlap: the input is copied first). */
-function nodeHash(src: Uint8Array, from: number, dst: Uint8Array, to: number): void {
+export function nodeHash(src: Uint8Array, from: number, dst: Uint8Array, to: number): void {
   block[0] = 0x01;
   block.set(src.subarray(from, from + 64), 1);
   block[65] = 0x80;

@@ -1,6 +1,6 @@
 import { LedgerError } from './errors.js';
 import { foldSubtrees, HASH_SIZE } from './merkle.js';
-import { perfectSubtreeRoot } from './sha256.js';
+import { nodeHash, perfectSubtreeRoot } from './sha256.js';
 import type { HashReader, NodeId } from './merkle.js';
 import { TILE_HEIGHT, TILE_WIDTH } from './tile-path.js';
 import type { EntryBundleId, TileId } from './tile-path.js';
@@ -171,8 +171,50 @@ function tileKey(tile: TileId): string {
 }
 
 /**
+ * The inner nodes of one tile (Merkle levels 1–7 above its stored hashes),
+ * each computed at most once, on demand: the nodes of many proofs in one tile
+ * (a batch of consecutive entries) share most of their subtrees, which
+ * `perfectSubtreeRoot` per node would hash again for each.
+ */
+class TileSubtrees {
+  /** Level k (1–7): 256 >> k hashes, and which of them are computed. */
+  private readonly levels: Uint8Array[] = [];
+  private readonly done: Uint8Array[] = [];
+
+  constructor(private readonly data: Uint8Array) {}
+
+  /** Makes sure node `i` of in-tile level `k` is computed; returns the buffer holding it (at `i * 32`). */
+  private ensure(k: number, i: number): Uint8Array {
+    if (k === 0) return this.data;
+    let level = this.levels[k];
+    let done = this.done[k];
+    if (level === undefined || done === undefined) {
+      level = this.levels[k] = new Uint8Array((TILE_WIDTH >> k) * HASH_SIZE);
+      done = this.done[k] = new Uint8Array(TILE_WIDTH >> k);
+    }
+    if (done[i] === 0) {
+      // The two children are adjacent in the level below: one 64-byte run.
+      const below = this.ensure(k - 1, 2 * i);
+      this.ensure(k - 1, 2 * i + 1);
+      nodeHash(below, 2 * i * HASH_SIZE, level, i * HASH_SIZE);
+      done[i] = 1;
+    }
+    return level;
+  }
+
+  /** The root of `count` (a power of two, at most 128) hashes from `start` (a multiple of `count`), as a new array. */
+  root(start: number, count: number): Uint8Array {
+    const k = Math.log2(count);
+    const i = start / count;
+    const buf = this.ensure(k, i);
+    return buf.slice(i * HASH_SIZE, (i + 1) * HASH_SIZE);
+  }
+}
+
+/**
  * A `HashReader` for a tree of `size` leaves that reads tiles: each requested
- * node is computed from its tile (one batched `readTiles` per call).
+ * node is computed from its tile (one batched `readTiles` per call), the
+ * subtrees several requested nodes share hashed once.
  */
 export function tileHashReader(size: number, reader: TileReader): HashReader {
   checkSize(size);
@@ -192,7 +234,14 @@ export function tileHashReader(size: number, reader: TileReader): HashReader {
         dataByTile.set(tileKey(t), data[i] as Uint8Array);
       });
       // A power-of-two aligned run of hashes is a perfect subtree: its MTH is the node.
-      return locations.map((loc) => perfectSubtreeRoot(dataByTile.get(tileKey(loc.tile)) as Uint8Array, loc.start, loc.count));
+      const subtrees = new Map<Uint8Array, TileSubtrees>();
+      return locations.map((loc) => {
+        const data = dataByTile.get(tileKey(loc.tile)) as Uint8Array;
+        if (loc.count === 1) return data.slice(loc.start * HASH_SIZE, (loc.start + 1) * HASH_SIZE);
+        let tile = subtrees.get(data);
+        if (tile === undefined) subtrees.set(data, (tile = new TileSubtrees(data)));
+        return tile.root(loc.start, loc.count);
+      });
     },
   };
 }

@@ -340,6 +340,41 @@ describe('tile-backed hash reading and verification', () => {
     return { store, tree };
   }
 
+  it('answers many nodes of the same tiles in one call as it answers each alone', async () => {
+    // Appended in batches ending at the sizes proved below, so each size's partial tiles are stored.
+    const store = new MemoryTileStore();
+    const tree = new MemoryMerkleTree();
+    const sizes = [257, 1000, 65_536 + 300, 70_000];
+    for (const size of sizes) {
+      const batch = Array.from({ length: size - store.treeSize }, (_, i) => entry(store.treeSize + i));
+      for (const e of batch) tree.append(hashLeaf(e));
+      await store.append(batch);
+    }
+    const rng = prng(7);
+    for (const size of sizes) {
+      const reader = tileHashReader(size, store);
+      // Every complete node of levels 0–9 over a window of leaves, plus random ones, in a scrambled order.
+      const nodes: { level: number; index: number }[] = [];
+      for (let level = 0; level < 10; level++) {
+        const width = 2 ** level;
+        for (let index = Math.floor((size - 900) / width); (index + 1) * width <= size; index++) if (index >= 0) nodes.push({ level, index });
+      }
+      for (let i = 0; i < 200; i++) {
+        const level = rng.int(Math.floor(Math.log2(size)) + 1);
+        const count = Math.floor(size / 2 ** level);
+        if (count > 0) nodes.push({ level, index: rng.int(count) });
+      }
+      for (let i = nodes.length - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [nodes[i], nodes[j]] = [nodes[j]!, nodes[i]!];
+      }
+      const together = await reader.readHashes(nodes);
+      const alone = await Promise.all(nodes.map(async (n) => (await reader.readHashes([n]))[0]!));
+      assert.deepEqual(together, alone);
+      for (const [i, n] of nodes.entries()) assert.deepEqual(together[i], tree.node(n.level, n.index), `${n.level}/${n.index}`);
+    }
+  });
+
   it('reports readers that answer wrongly', async () => {
     const { store } = await smallLog(600);
     const short: TileReader = { readTiles: () => Promise.resolve([]) };
