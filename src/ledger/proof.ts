@@ -54,21 +54,54 @@ function malformed(message: string, cause?: unknown): LedgerError<'TLOG_PROOF_MA
   return new LedgerError('TLOG_PROOF_MALFORMED', message, cause === undefined ? {} : { cause });
 }
 
-/** Serialises a proof file (c2sp.org/tlog-proof §Format). */
-export function formatTlogProof(proof: TlogProof): string {
-  if (!isSafeSize(proof.index)) throw malformed('index must be an integer in [0, 2^53)');
-  if (proof.inclusionProof.length > MAX_TLOG_PROOF_HASHES) throw malformed(`at most ${MAX_TLOG_PROOF_HASHES} proof hashes`);
-  if (proof.extra !== undefined && proof.extra.length === 0) throw malformed('extra data, when present, is not empty');
-  for (const h of proof.inclusionProof) if (h.length !== HASH_SIZE) throw malformed(`proof hashes are ${HASH_SIZE} bytes`);
+function checkProofCheckpoint(checkpoint: string): void {
   try {
-    parseCheckpoint(parseNote(proof.checkpoint).text);
+    parseCheckpoint(parseNote(checkpoint).text);
   } catch (cause) {
     throw malformed('the checkpoint is not a signed checkpoint note', cause);
   }
-  const lines = [TLOG_PROOF_HEADER];
-  if (proof.extra !== undefined) lines.push(`extra ${encodeBase64(proof.extra)}`);
-  lines.push(`index ${proof.index}`, ...proof.inclusionProof.map(encodeBase64), '');
-  return `${lines.join('\n')}\n${proof.checkpoint}`;
+}
+
+/** The proof file's text without its checkpoint (which follows it verbatim); `b64` encodes each hash. */
+function proofHead(proof: Omit<TlogProof, 'checkpoint'>, b64: (h: Uint8Array) => string): string {
+  if (!isSafeSize(proof.index)) throw malformed('index must be an integer in [0, 2^53)');
+  if (proof.inclusionProof.length > MAX_TLOG_PROOF_HASHES) throw malformed(`at most ${MAX_TLOG_PROOF_HASHES} proof hashes`);
+  if (proof.extra !== undefined && proof.extra.length === 0) throw malformed('extra data, when present, is not empty');
+  let text = `${TLOG_PROOF_HEADER}\n`;
+  if (proof.extra !== undefined) text += `extra ${encodeBase64(proof.extra)}\n`;
+  text += `index ${proof.index}\n`;
+  for (const h of proof.inclusionProof) {
+    if (h.length !== HASH_SIZE) throw malformed(`proof hashes are ${HASH_SIZE} bytes`);
+    text += `${b64(h)}\n`;
+  }
+  return `${text}\n`;
+}
+
+/** Serialises a proof file (c2sp.org/tlog-proof §Format). */
+export function formatTlogProof(proof: TlogProof): string {
+  const head = proofHead(proof, encodeBase64);
+  checkProofCheckpoint(proof.checkpoint);
+  return head + proof.checkpoint;
+}
+
+/**
+ * Serialises the proof files of many entries against one checkpoint, as
+ * `formatTlogProof` would each: the checkpoint is checked once, and a hash
+ * object shared by several proofs (the nodes near the right edge of the tree
+ * every proof of a batch ends with) is encoded once.
+ */
+export function formatTlogProofs(checkpoint: string, proofs: readonly Omit<TlogProof, 'checkpoint'>[]): string[] {
+  checkProofCheckpoint(checkpoint);
+  const encoded = new Map<Uint8Array, string>();
+  const b64 = (h: Uint8Array): string => {
+    let text = encoded.get(h);
+    if (text === undefined) {
+      text = encodeBase64(h);
+      encoded.set(h, text);
+    }
+    return text;
+  };
+  return proofs.map((p) => proofHead(p, b64) + checkpoint);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { formatTlogProof } from '../ledger/proof.js';
+import { formatTlogProofs } from '../ledger/proof.js';
 import { isMemberOrg, requireUser } from '../registry/access.js';
 import { RegistryError } from '../registry/errors.js';
 import type { Principal, Role, Org } from '../registry/types.js';
@@ -143,7 +143,10 @@ export class ReleaseService {
       for (const i of all) if (i > last) last = i;
       const state = await this.deps.log.waitForIndex(last);
       const proofs = await this.deps.log.inclusionProofs(all, state.size);
-      const texts = all.map((index, i) => formatTlogProof({ index, inclusionProof: proofs[i]!, checkpoint: state.checkpoint }));
+      const texts = formatTlogProofs(
+        state.checkpoint,
+        all.map((index, i) => ({ index, inclusionProof: proofs[i]! })),
+      );
       let at = 0;
       for (const q of queued) {
         q.resolve({ checkpoint: state.checkpoint, proofs: texts.slice(at, at + q.indexes.length) });
