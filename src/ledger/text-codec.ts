@@ -68,6 +68,9 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
 
 /** True when a JS string has no lone surrogate, i.e. it has a UTF-8 encoding. */
 export function isWellFormedUnicode(text: string): boolean {
+  // String.prototype.isWellFormed (ES2024) where the runtime has it: no regular expression to run.
+  const s = text as string & { isWellFormed?: () => boolean };
+  if (typeof s.isWellFormed === 'function') return s.isWellFormed();
   // In `u` mode a surrogate class matches only unpaired halves.
   return !/[\uD800-\uDFFF]/u.test(text);
 }
