@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { checkEntrySize } from '../ledger/entry-bundle.js';
 import { hashLeaf } from '../ledger/merkle.js';
 import { decodeUtf8, utf8 } from '../ledger/text-codec.js';
@@ -81,13 +81,13 @@ function scopeOf(pattern: string): PurlScope {
   return scope;
 }
 
-/** The envelope JSON of one batch line (bytes) or an already parsed body. */
-function envelopeValue(input: unknown): unknown {
-  if (!(input instanceof Uint8Array)) return input;
+/** The text of one batch line (bytes); undefined for an already parsed body. */
+function envelopeText(input: unknown): string | undefined {
+  if (!(input instanceof Uint8Array)) return undefined;
   if (input.length > MAX_BATCH_LINE_BYTES) throw new ReleaseError('RELEASE_ENVELOPE_MALFORMED', `the envelope is larger than ${MAX_BATCH_LINE_BYTES} bytes`);
   const text = decodeUtf8(input);
   if (text === undefined) throw new ReleaseError('RELEASE_ENVELOPE_MALFORMED', 'the envelope is not valid UTF-8');
-  return parseStrictJson(text, 'the envelope', 'RELEASE_ENVELOPE_MALFORMED');
+  return text;
 }
 
 /**
@@ -95,8 +95,12 @@ function envelopeValue(input: unknown): unknown {
  * throws the `ReleaseError` (or `LedgerError` for an oversized entry) a publish answers with.
  */
 export function checkRelease(input: unknown, publisher: Publisher): CheckedRelease {
-  const envelope = envelopeFromJson(envelopeValue(input));
-  const entry = utf8(serializeEnvelope(envelope));
+  const text = envelopeText(input);
+  const envelope = envelopeFromJson(text === undefined ? input : parseStrictJson(text, 'the envelope', 'RELEASE_ENVELOPE_MALFORMED'));
+  const canonical = serializeEnvelope(envelope);
+  // The log holds the canonical serialisation. Clients usually send exactly that: then the
+  // entry is a copy of their bytes (its own buffer, to be handed to the log) instead of an encoding.
+  const entry = text === canonical ? Uint8Array.prototype.slice.call(input as Uint8Array) : utf8(canonical);
   checkEntrySize(entry);
   const statement = statementFromEnvelope(envelope);
 
@@ -139,7 +143,7 @@ export function checkRelease(input: unknown, publisher: Publisher): CheckedRelea
 
   return {
     entry,
-    digest: createHash('sha256').update(entry).digest('hex'),
+    digest: hash('sha256', entry, 'hex'),
     leafHash: Buffer.from(hashLeaf(entry)).toString('hex'),
     purls: statement.purls.map(formatPurl),
     sha256s: statement.subjects.map((s) => s.sha256),
