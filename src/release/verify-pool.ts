@@ -7,16 +7,17 @@ import type { CheckedRelease, Publisher } from './publish-check.js';
 import { runVerifyRequest, type VerifyOutcome, type VerifyRequest, type VerifyResponse } from './verify-worker.js';
 
 /**
- * Publish checks (`checkRelease`) on worker threads. Ed25519 verification is
- * the largest cost of a publish (~100–130 µs a signature); on workers it
- * overlaps with HTTP, JSON and the log on the calling thread. Envelopes go in
+ * Publish checks (`checkRelease`) on worker threads. Signature verification
+ * and parsing are the largest cost of a publish (~80 µs an envelope with
+ * libsodium's Ed25519); on workers they overlap with HTTP, JSON and the log on
+ * the calling thread. Envelopes go in
  * chunks (one message per chunk, not per signature) to the least busy worker.
  * What is in flight is bounded: past `maxPending` envelopes a check is refused
  * with BACK_PRESSURE (503 + Retry-After) instead of queueing without limit.
  */
 
 export interface VerifyPoolOptions {
-  /** Worker threads (default: available parallelism, at most 8); 0 checks on the calling thread. */
+  /** Worker threads (default: one per core but one, at least 1, at most 8); 0 checks on the calling thread. */
   threads?: number;
   /** Envelopes being checked at most before new checks are refused (default 20,000). */
   maxPending?: number;
@@ -41,6 +42,15 @@ interface Waiting {
   count: number;
   resolve: (o: readonly VerifyOutcome[]) => void;
   reject: (e: unknown) => void;
+}
+
+/**
+ * Verification threads for `cores`: one core is left to the calling thread (HTTP, JSON, the log),
+ * which is busy too: on two cores one worker publishes faster than two, which would share both
+ * cores with it and each JIT-compile and collect garbage on their own.
+ */
+export function defaultVerifyThreads(cores: number): number {
+  return Math.max(1, Math.min(cores - 1, 8));
 }
 
 /** Starts a worker on verify-worker (the TypeScript source under tsx, the compiled file otherwise). */
@@ -78,7 +88,7 @@ export class VerifyPool {
   private singlesTimer: NodeJS.Immediate | null = null;
 
   constructor(options: VerifyPoolOptions = {}) {
-    this.threads = options.threads ?? Math.min(availableParallelism(), 8);
+    this.threads = options.threads ?? defaultVerifyThreads(availableParallelism());
     this.maxPending = options.maxPending ?? 20_000;
     this.chunk = options.chunk ?? 64;
   }

@@ -7,7 +7,7 @@ import { IN_TOTO_PAYLOAD_TYPE, serializeEnvelope, signEnvelope } from '../../src
 import { MAX_BATCH_ENVELOPES } from '../../src/release/release-service.js';
 import { SLSA_PROVENANCE_PREDICATE_TYPE, STATEMENT_TYPE } from '../../src/release/statement.js';
 import { verifyRelease } from '../../src/release/verify.js';
-import { VerifyPool } from '../../src/release/verify-pool.js';
+import { defaultVerifyThreads, VerifyPool } from '../../src/release/verify-pool.js';
 import { ByteBudget, ndjsonSpans } from '../../src/http/routes/releases.js';
 import { releaseRecord } from '../../src/release/release-record.js';
 import { releaseIndexRow, type LoggedRelease } from '../../src/release/index-feed.js';
@@ -288,6 +288,10 @@ describe('verification pool', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('leaves a core to the calling thread by default: one worker on two cores, at most eight', () => {
+    assert.deepEqual([1, 2, 3, 4, 9, 64].map(defaultVerifyThreads), [1, 1, 2, 3, 8, 8]);
   });
 
   it('single checks made together go out together, each with its own publisher', async () => {

@@ -223,7 +223,7 @@ const batchPublished = {
 
 /** Releases: publish signed release statements into the log, search them, and the verifiers' trust file. */
 export function registerReleaseRoutes(app: FastifyInstance, ctx: Context): void {
-  // Signatures are verified on worker threads (one per core), so HTTP and verification overlap.
+  // Signatures are verified on worker threads (one per core but one), so HTTP and verification overlap.
   const verifier = new VerifyPool();
   app.addHook('onClose', async () => verifier.close());
   const releases = new ReleaseService({ ...releaseDeps(ctx), verifier });
