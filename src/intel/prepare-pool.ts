@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { collectGarbage } from './heap.js';
 import { intelEntry, type IntelEntrySource } from './ledger-feed.js';
 import { prepareObject, type Prepared } from './prepare.js';
 import type { StixValidationOptions } from './stix.js';
@@ -41,8 +42,19 @@ export class PreparePool {
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
   private idle: NodeJS.Timeout | null = null;
+  private readonly idleListeners = new Set<() => void>();
 
   constructor(private readonly useWorker = true) {}
+
+  /**
+   * Calls `listener` each time the worker is stopped for want of work (IDLE_MS
+   * after the last batch of an ingest and of its ledger entries): the moment
+   * to give back memory held for the ingest. Returns its removal.
+   */
+  onIdle(listener: () => void): () => void {
+    this.idleListeners.add(listener);
+    return () => this.idleListeners.delete(listener);
+  }
 
   /** prepare.ts's prepareObject for each object, in order. */
   prepare(objects: unknown[], defaultTlp: TlpLevel, validation?: StixValidationOptions): Promise<Prepared[]> {
@@ -146,7 +158,11 @@ export class PreparePool {
     if (this.idle) clearTimeout(this.idle);
     this.idle = setTimeout(() => {
       this.idle = null;
-      if (this.worker === w && this.waiting.size === 0) void this.stop();
+      if (this.worker === w && this.waiting.size === 0) {
+        void this.stop().then(() => {
+          for (const listener of this.idleListeners) listener();
+        });
+      }
     }, IDLE_MS);
     this.idle.unref();
   }
@@ -169,7 +185,14 @@ export class PreparePool {
 
 let shared: PreparePool | undefined;
 
-/** The process's one pool (a worker thread each would only compete for the same cores). */
+/**
+ * The process's one pool (a worker thread each would only compete for the
+ * same cores). When it goes idle, the heap the ingest left is collected.
+ */
 export function sharedPreparePool(): PreparePool {
-  return (shared ??= new PreparePool(true));
+  if (shared === undefined) {
+    shared = new PreparePool(true);
+    shared.onIdle(() => collectGarbage());
+  }
+  return shared;
 }

@@ -21,6 +21,13 @@ import {
 import type { DB } from '../sql/schema.js';
 import { sqliteCapabilities } from './capabilities.js';
 
+/**
+ * Once intel writes (ingest, the ledger feed's cursor) stop for this long,
+ * the connection's page cache is given back: an ingest fills all 64 MiB of
+ * it with index pages a reader mostly does not need.
+ */
+export const RELEASE_CACHE_AFTER_MS = 5_000;
+
 /** Prepared listing statements kept; a shape is which filters a query has and how long its lists are. */
 const PAGE_STATEMENTS = 128;
 
@@ -142,6 +149,7 @@ export class SqliteIntelStore extends SqlIntelStore {
   private readonly clearFirst: Database.Statement;
   private readonly upsertStatus: Database.Statement;
   private readonly pages = new Map<string, Database.Statement>();
+  private release: NodeJS.Timeout | null = null;
   private readonly insertTx: Database.Transaction<
     (collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer, statusOf?: (outcomes: readonly InsertOutcome[]) => IntelStatus) => InsertOutcome[]
   >;
@@ -150,6 +158,7 @@ export class SqliteIntelStore extends SqlIntelStore {
     private readonly kdb: Kysely<DB>,
     private readonly raw: Database.Database,
     now: () => number = wallClockMicros,
+    private readonly releaseCacheAfterMs = RELEASE_CACHE_AFTER_MS,
   ) {
     super(kdb, sqliteCapabilities, now);
     this.lastSeq = raw.prepare('SELECT last_seq FROM intel_sequence WHERE id = 1').pluck();
@@ -185,7 +194,31 @@ export class SqliteIntelStore extends SqlIntelStore {
   override async insertVersions(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer, statusOf?: (outcomes: readonly InsertOutcome[]) => IntelStatus): Promise<InsertOutcome[]> {
     if (rows.length === 0 && !statusOf) return [];
     // IMMEDIATE: take the write lock first, so another process's writer makes this wait (busy_timeout), not fail.
-    return this.kdb.connection().execute(async () => this.insertTx.immediate(collectionId, rows, writer, statusOf));
+    const outcomes = await this.kdb.connection().execute(async () => this.insertTx.immediate(collectionId, rows, writer, statusOf));
+    this.wrote();
+    return outcomes;
+  }
+
+  override async markLogged(seq: number): Promise<void> {
+    await super.markLogged(seq);
+    this.wrote();
+  }
+
+  /** Schedules (again) the release of the page cache RELEASE_CACHE_AFTER_MS after this write. */
+  private wrote(): void {
+    if (this.release !== null) {
+      this.release.refresh();
+      return;
+    }
+    this.release = setTimeout(() => {
+      this.release = null;
+      // sqlite3_db_release_memory: frees the cache's unused pages; a closed store just has nothing to free.
+      this.kdb
+        .connection()
+        .execute(async () => this.raw.pragma('shrink_memory'))
+        .catch(() => undefined);
+    }, this.releaseCacheAfterMs);
+    this.release.unref();
   }
 
   /** insertVersions' transaction: look up what the batch may touch, plan, write. */

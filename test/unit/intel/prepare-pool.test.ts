@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { collectGarbage } from '../../../src/intel/heap.js';
 import { MIN_WORKER_BATCH, PreparePool } from '../../../src/intel/prepare-pool.js';
 import { intelEntry, type IntelEntrySource } from '../../../src/intel/ledger-feed.js';
 import { prepareObject } from '../../../src/intel/prepare.js';
@@ -83,4 +84,31 @@ test('without the worker everything is prepared on the calling thread', async ()
   const objects = batch(2 * MIN_WORKER_BATCH);
   assert.deepEqual(await pool.prepare(objects, 'RED'), objects.map((o) => prepareObject(o, 'RED')));
   assert.equal(pool.workerReady, false);
+});
+
+test('an idle worker is stopped and the pool says so (the moment to give memory back)', async () => {
+  const pool = new PreparePool(true);
+  let idle = 0;
+  pool.onIdle(() => idle++);
+  try {
+    const objects = batch(MIN_WORKER_BATCH);
+    await pool.prepare(objects, 'AMBER');
+    await until(() => pool.workerReady);
+    await pool.prepare(objects, 'AMBER');
+    assert.equal(idle, 0, 'not idle while working');
+    await until(() => idle > 0);
+    assert.equal(idle, 1);
+    assert.equal(pool.workerReady, false, 'the worker was stopped');
+  } finally {
+    await pool.close();
+  }
+});
+
+test('collectGarbage collects the whole heap', async () => {
+  // Made in a function, so nothing here holds the object.
+  const w = ((): WeakRef<object> => new WeakRef({ big: new Array(1000).fill(1) }))();
+  // A WeakRef's target lives at least to the end of the job that made it.
+  await new Promise((r) => setImmediate(r));
+  assert.equal(collectGarbage(), true);
+  assert.equal(w.deref(), undefined);
 });
