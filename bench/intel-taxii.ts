@@ -58,7 +58,7 @@ const writer = tokenOf('demo-northwind');
 const reader = tokenOf('demo-contoso-cloud');
 
 function startServer() {
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), 'dist/cli.js', 'serve', '--data', data, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, ACCORD_LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []), 'dist/cli.js', 'serve', '--data', data, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, ACCORD_LOG_LEVEL: 'warn' } });
   const ready = new Promise<string>((resolve, reject) => {
     child.stderr.on('data', (b: Buffer) => {
       const m = /serving (http:\/\/\S+)/.exec(b.toString());
@@ -156,6 +156,11 @@ try {
     `server peak RSS after ingest: ${rssOf(server.pid!).toFixed(0)} MB (now: heap and other anonymous ${rssOf(server.pid!, 'RssAnon').toFixed(0)} MB, files ${rssOf(server.pid!, 'RssFile').toFixed(0)} MB, shared ${rssOf(server.pid!, 'RssShmem').toFixed(0)} MB)`,
   );
 
+  // BENCH_HOLD=S: watch the idle server's memory for S seconds (what it keeps once the ingest is over).
+  for (let i = 0; i < Number(process.env.BENCH_HOLD ?? 0); i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    console.log(`  idle ${i + 1} s: RSS ${rssOf(server.pid!, 'VmRSS').toFixed(0)} MB (anonymous ${rssOf(server.pid!, 'RssAnon').toFixed(0)} MB)`);
+  }
   if (process.env.BENCH_ONLY_INGEST) throw new Error('stopping after the ingest (BENCH_ONLY_INGEST)');
   // Let the ledger feed log what was just ingested, so pages are timed on a settled server (as a reader would meet it).
   const settle = performance.now();
