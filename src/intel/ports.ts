@@ -99,6 +99,8 @@ export interface NewIntelObjectVersion extends Omit<IntelObjectVersion, 'seq' | 
   terms: string[];
   /** `created` (or version) for time searches, ISO. */
   created: string;
+  /** idKey(stix_id) (id-key.ts), when the caller has it (the preparation worker computes it); else the store does. */
+  id_key?: number;
 }
 
 /** What happened to one version on insert. */

@@ -1,3 +1,4 @@
+import { idKey } from './id-key.js';
 import type { NewIntelObjectVersion, StatusDetail } from './ports.js';
 import { validateStixObject, type StixValidationOptions } from './stix.js';
 import { termsOf } from './terms.js';
@@ -7,16 +8,17 @@ import { tlpOf, type TlpLevel } from './tlp.js';
  * The CPU-bound part of storing a posted object, free of any I/O and any
  * state, so it can run on a worker thread (prepare-pool.ts): STIX validation
  * (patterns included), the TLP level, the shape of the sharing extension,
- * the stored JSON and the search terms. Who posts, the salt and the
+ * the stored JSON, the search terms and the id key. Who posts, the salt and the
  * recipients' ids are added by the service.
  */
 
 /** Accord's property extension naming who an AMBER or RED object is shared with. */
 export const SHARING_EXTENSION_ID = 'extension-definition--95134031-617f-408f-baad-23112f5fa8a1';
 
-export type PreparedRow = Omit<NewIntelObjectVersion, 'author_org_id' | 'author_user_id' | 'recipients' | 'salt' | 'created'> & {
+export type PreparedRow = Omit<NewIntelObjectVersion, 'author_org_id' | 'author_user_id' | 'recipients' | 'salt' | 'created' | 'id_key'> & {
   /** null when the object has no `created` (an SCO): the service uses the time it stores it. */
   created: string | null;
+  id_key: number;
 };
 
 export type Prepared =
@@ -74,6 +76,7 @@ export function prepareObject(obj: unknown, defaultTlp: TlpLevel, validation?: S
       json: JSON.stringify(o),
       terms: termsOf(o),
       created: typeof o.created === 'string' ? o.created : null,
+      id_key: idKey(o.id as string),
     },
     recipientRefs,
     id,

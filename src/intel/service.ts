@@ -460,6 +460,7 @@ export class IntelService {
         salt: r.tlp === 'CLEAR' ? null : this.salt(),
         terms: r.terms,
         created: r.created ?? this.deps.clock.now().toISOString(),
+        id_key: r.id_key,
       },
     };
   }

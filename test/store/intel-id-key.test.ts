@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from '../../src/store/sql/migrate.js';
-import { idKey } from '../../src/store/sql/intel-store.js';
+import { idKey } from '../../src/intel/id-key.js';
+import { prepareObject } from '../../src/intel/prepare.js';
 import { openSqliteStore } from '../../src/store/sqlite/open.js';
 import { sqliteMigrations } from '../../src/store/sqlite/migrations/index.js';
 import { openPostgresStore } from '../../src/store/postgres/open.js';
@@ -161,3 +162,10 @@ function cases(name: string, at0009: () => Promise<Backend>, skip: string | fals
 
 cases('sqlite', sqliteAt0009, false);
 cases('postgres', postgresAt0009, skipPg);
+
+test('the preparation worker gives each row the id key the store looks it up by', () => {
+  const obj = { type: 'ipv4-addr', spec_version: '2.1', id: 'ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4', value: '198.51.100.3' };
+  const p = prepareObject(obj, 'GREEN');
+  assert.ok('row' in p, JSON.stringify(p));
+  assert.equal(p.row.id_key, idKey(obj.id));
+});

@@ -1,7 +1,7 @@
-import { hash } from 'node:crypto';
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import { canRead, TLP_BY_RANK, TLP_RANK, viewerPrincipals } from '../../intel/access.js';
 import { IntelError } from '../../intel/errors.js';
+import { idKey } from '../../intel/id-key.js';
 import type {
   ActivityRow,
   ApiRoot,
@@ -30,20 +30,7 @@ const LOOKUP_CHUNK = 500;
 /** One UTC day in seq units (µs). */
 const DAY_US = 86_400_000_000;
 
-/**
- * The key that object versions are found by id with (migration 0010): the
- * first 48 bits of the SHA-256 of the STIX id. An index of these small
- * integers is a fraction of the size of one over (collection, id, author,
- * version) text, so it stays in cache and each insert dirties fewer pages.
- * Keys may collide: every query that uses one also compares the id itself,
- * and uniqueness of (collection, id, author, version) is the insert planner's
- * job, under the write lock. SHA-256, not a faster hash: ids are chosen by
- * whoever posts, and a hash they could collide at will would let them pile
- * every id on one key. Stored: it must never change.
- */
-export function idKey(stixId: string): number {
-  return hash('sha256', stixId, 'buffer').readUIntBE(0, 6);
-}
+export { idKey };
 
 /** The default seq clock: wall time in µs. */
 export const wallClockMicros = (): number => Date.now() * 1000;
@@ -294,6 +281,13 @@ export function storedState(
     }
   }
   return { flags, existing, foreign, duplicates };
+}
+
+/** Each distinct id of a batch with its id key (computed on the preparation worker when it came from there). */
+export function keysOf(rows: readonly NewIntelObjectVersion[]): Map<string, number> {
+  const keys = new Map<string, number>();
+  for (const r of rows) if (!keys.has(r.stix_id)) keys.set(r.stix_id, r.id_key ?? idKey(r.stix_id));
+  return keys;
 }
 
 export function firstSeqOf(now: number, lastSeq: number): number {

@@ -8,6 +8,7 @@ import {
   firstSeqOf,
   fromStatus,
   idKey,
+  keysOf,
   type IntelObjectRow,
   planInsert,
   storedState,
@@ -224,14 +225,9 @@ export class SqliteIntelStore extends SqlIntelStore {
   /** insertVersions' transaction: look up what the batch may touch, plan, write. */
   private insertBatch(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer): InsertOutcome[] {
     const stored: StoredVersion[] = [];
-    const keys = new Map<string, number>();
-    for (const r of rows) {
-      if (keys.has(r.stix_id)) continue;
-      const key = idKey(r.stix_id);
-      keys.set(r.stix_id, key);
-      // One probe of the id_key index per id; a new object (the common case) finds nothing.
-      for (const v of this.storedVersions.all(key, collectionId, r.stix_id) as typeof stored) stored.push(v);
-    }
+    const keys = keysOf(rows);
+    // One probe of the id_key index per id; a new object (the common case) finds nothing.
+    for (const [id, key] of keys) for (const v of this.storedVersions.all(key, collectionId, id) as typeof stored) stored.push(v);
     const { flags, existing, foreign, duplicates } = storedState(rows, stored, writer);
     const plan = planInsert(collectionId, rows, flags, existing, firstSeqOf(this.now(), Number(this.lastSeq.get())), foreign, duplicates, (id) => keys.get(id)!);
     // Several rows per statement: SQLite's per-statement work is a large share of a small row's cost.
