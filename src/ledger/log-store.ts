@@ -8,6 +8,13 @@ export interface StoredEntry {
   added_at: string;
 }
 
+/** A sequenced entry's kind and length, without its data. */
+export interface EntrySize {
+  index: number;
+  kind: string;
+  bytes: number;
+}
+
 export interface NewEntry {
   kind: string;
   data: Uint8Array;
@@ -50,6 +57,8 @@ export interface LogStore extends TileSource {
   sequencedSize(): Promise<number>;
   /** Sequenced entries from `from`, in order, at most `limit`. */
   readEntries(from: number, limit: number): Promise<StoredEntry[]>;
+  /** As `readEntries`, each entry's kind and length in bytes without its data (for readers that need the data of few). */
+  readEntrySizes(from: number, limit: number): Promise<EntrySize[]>;
 
   readState(): Promise<LogState | undefined>;
   /** Creates the state for an empty log unless one exists; returns the state that holds. */

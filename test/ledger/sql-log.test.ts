@@ -164,6 +164,27 @@ for (const b of await backends()) {
       await l.stop();
     });
 
+    it('reads entry kinds and lengths without their data, as readEntries has them', async () => {
+      const next = await store.log.sequencedSize();
+      await store.log.sequence(
+        [
+          { kind: 'sizes', data: new Uint8Array(0) },
+          { kind: 'sizes', data: new Uint8Array(65_535).fill(7) },
+          { kind: 'other', data: new TextEncoder().encode('é') },
+        ],
+        new Date().toISOString(),
+      );
+      const sizes = await store.log.readEntrySizes(next, 10);
+      assert.deepEqual(sizes, [
+        { index: next, kind: 'sizes', bytes: 0 },
+        { index: next + 1, kind: 'sizes', bytes: 65_535 },
+        { index: next + 2, kind: 'other', bytes: 2 },
+      ]);
+      const entries = await store.log.readEntries(next - 2, 4);
+      assert.deepEqual(await store.log.readEntrySizes(next - 2, 4), entries.map((e) => ({ index: e.index, kind: e.kind, bytes: e.data.length })));
+      assert.deepEqual(await store.log.readEntrySizes(next + 3, 10), []);
+    });
+
     it('refuses oversized entries and bad kinds, and pushes back when the queue is full', async () => {
       const l = new Ledger(store.log, { origin: ORIGIN, signer, now: () => new Date(), maxQueued: 2 });
       await assert.rejects(l.append('test', new Uint8Array(65_536)), /ENTRY_TOO_LARGE|too large|65535/i);

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Integration, LogState, LogStore, NewEntry, StoredEntry } from '../../ledger/log-store.js';
+import { sql, type Kysely } from 'kysely';
+import type { EntrySize, Integration, LogState, LogStore, NewEntry, StoredEntry } from '../../ledger/log-store.js';
 import { encodeEntryBundle } from '../../ledger/entry-bundle.js';
 import { LedgerError } from '../../ledger/errors.js';
 import { TILE_WIDTH, type EntryBundleId, type TileId } from '../../ledger/tile-path.js';
@@ -61,6 +61,18 @@ export class SqlLogStore implements LogStore {
   async readEntries(from: number, limit: number): Promise<StoredEntry[]> {
     const rows = await this.db.selectFrom('log_entries').selectAll().where('idx', '>=', from).orderBy('idx').limit(limit).execute();
     return rows.map((r) => ({ index: Number(r.idx), kind: r.kind, data: new Uint8Array(r.data), added_at: r.added_at }));
+  }
+
+  async readEntrySizes(from: number, limit: number): Promise<EntrySize[]> {
+    // length() of a blob (SQLite) or bytea (PostgreSQL) is its size in bytes, read without the data.
+    const rows = await this.db
+      .selectFrom('log_entries')
+      .select(['idx', 'kind', sql<number>`length(data)`.as('bytes')])
+      .where('idx', '>=', from)
+      .orderBy('idx')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ index: Number(r.idx), kind: r.kind, bytes: Number(r.bytes) }));
   }
 
   async readState(): Promise<LogState | undefined> {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { Integration, LogState, NewEntry, StoredEntry } from '../../ledger/log-store.js';
+import type { EntrySize, Integration, LogState, NewEntry, StoredEntry } from '../../ledger/log-store.js';
 import { LedgerError } from '../../ledger/errors.js';
 import type { TileId } from '../../ledger/tile-path.js';
 import { SqlLogStore } from '../sql/log-store.js';
@@ -23,6 +23,7 @@ export class SqliteLogStore extends SqlLogStore {
   private readonly next: Database.Statement;
   private readonly setNext: Database.Statement;
   private readonly range: Database.Statement;
+  private readonly sizes: Database.Statement;
   private readonly tile: Database.Statement;
   private readonly bundle: Database.Statement;
   private readonly casState: Database.Statement;
@@ -41,6 +42,8 @@ export class SqliteLogStore extends SqlLogStore {
     this.next = raw.prepare('SELECT next_idx FROM log_sequence WHERE id = 1').pluck();
     this.setNext = raw.prepare('UPDATE log_sequence SET next_idx = ? WHERE id = 1');
     this.range = raw.prepare('SELECT idx, kind, data, added_at FROM log_entries WHERE idx >= ? ORDER BY idx LIMIT ?');
+    // SQLite answers length() of a blob from the record header, without reading the data.
+    this.sizes = raw.prepare('SELECT idx, kind, length(data) AS bytes FROM log_entries WHERE idx >= ? ORDER BY idx LIMIT ?');
     this.tile = raw.prepare('SELECT data FROM log_tiles WHERE level = ? AND idx = ?').pluck();
     this.bundle = raw.prepare('SELECT data FROM log_bundles WHERE idx = ?').pluck();
     this.state = raw.prepare('SELECT size, root, checkpoint, updated_at FROM log_state WHERE id = 1');
@@ -125,5 +128,10 @@ export class SqliteLogStore extends SqlLogStore {
   override async readEntries(from: number, limit: number): Promise<StoredEntry[]> {
     const rows = await this.kdb.connection().execute(async () => this.range.all(from, limit) as { idx: number; kind: string; data: Buffer; added_at: string }[]);
     return rows.map((r) => ({ index: Number(r.idx), kind: r.kind, data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength), added_at: r.added_at }));
+  }
+
+  override async readEntrySizes(from: number, limit: number): Promise<EntrySize[]> {
+    const rows = await this.kdb.connection().execute(async () => this.sizes.all(from, limit) as { idx: number; kind: string; bytes: number }[]);
+    return rows.map((r) => ({ index: Number(r.idx), kind: r.kind, bytes: Number(r.bytes) }));
   }
 }
