@@ -28,6 +28,12 @@ export function releaseIndexRow(index: number, sha256s: readonly string[], purls
   };
 }
 
+/** The index row of a logged release entry, parsed from its bytes; undefined if they are not a release envelope. */
+function parsedRow(entry: { index: number; data: Uint8Array; added_at: string }): ReleaseIndexRow | undefined {
+  const r = releaseRecord(entry);
+  return r && releaseIndexRow(r.index, r.subjects.map((s) => s.sha256), r.purls);
+}
+
 /** The release index feed: run it to catch the index up with the published log. */
 export interface ReleaseIndexFeed {
   (): Promise<void>;
@@ -58,19 +64,38 @@ export function releaseIndexFeed(log: LogStore, index: ReleaseIndexStore): Relea
     // Publishes answered with an earlier entry's index (retries) remember entries already indexed.
     if (remembered.size > 0) for (const i of remembered.keys()) if (i < reached) remembered.delete(i);
     while (from < size) {
-      const entries = await log.readEntries(from, Math.min(BATCH, size - from));
-      if (entries.length === 0) return;
-      const rows: ReleaseIndexRow[] = [];
-      for (const e of entries) {
-        if (e.kind !== RELEASE_ENTRY_KIND) continue;
-        const known = remembered.get(e.index);
-        if (known !== undefined && known.bytes === e.data.length) {
-          rows.push(releaseIndexRow(e.index, known.sha256s, known.purls));
-          continue;
+      const limit = Math.min(BATCH, size - from);
+      // Kinds and lengths first: when every release among them is remembered, no entry's data is read.
+      const heads = await log.readEntrySizes(from, limit);
+      if (heads.length === 0) return;
+      // A remembered row counts only for a release entry of the remembered length.
+      const rememberedRow = (index: number, kind: string, bytes: number): ReleaseIndexRow | undefined => {
+        const r = kind === RELEASE_ENTRY_KIND ? remembered.get(index) : undefined;
+        return r !== undefined && r.bytes === bytes ? releaseIndexRow(index, r.sha256s, r.purls) : undefined;
+      };
+      let rows: ReleaseIndexRow[] = [];
+      let entries: readonly { index: number }[] = heads;
+      let missing = false;
+      for (const h of heads) {
+        if (h.kind !== RELEASE_ENTRY_KIND) continue;
+        const row = rememberedRow(h.index, h.kind, h.bytes);
+        if (row === undefined) {
+          missing = true;
+          break;
         }
-        const r = releaseRecord(e);
-        if (!r) continue;
-        rows.push(releaseIndexRow(r.index, r.subjects.map((s) => s.sha256), r.purls));
+        rows.push(row);
+      }
+      if (missing) {
+        // Some release here was not remembered: read the entries and parse those.
+        const read = await log.readEntries(from, limit);
+        if (read.length === 0) return;
+        rows = [];
+        for (const e of read) {
+          if (e.kind !== RELEASE_ENTRY_KIND) continue;
+          const row = rememberedRow(e.index, e.kind, e.data.length) ?? parsedRow(e);
+          if (row !== undefined) rows.push(row);
+        }
+        entries = read;
       }
       from = entries[entries.length - 1]!.index + 1;
       await index.index(rows, from);

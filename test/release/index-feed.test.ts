@@ -1,7 +1,7 @@
 /** The release index feed over a backlog: every entry indexed once, and the event loop keeps turning meanwhile. */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LogStore, StoredEntry } from '../../src/ledger/log-store.js';
+import type { EntrySize, LogStore, StoredEntry } from '../../src/ledger/log-store.js';
 import { canonicalEnvelopeBytes } from '../../src/release/dsse.js';
 import { releaseIndexFeed, releaseIndexRow } from '../../src/release/index-feed.js';
 import type { ReleaseIndexRow, ReleaseIndexStore } from '../../src/release/index-store.js';
@@ -15,6 +15,8 @@ it('works through a backlog in batches, yielding to the event loop between them'
     readState: async () => ({ size, rootHash: new Uint8Array(32), checkpoint: '', updated_at: '' }),
     readEntries: async (from: number, limit: number): Promise<StoredEntry[]> =>
       Array.from({ length: Math.min(limit, size - from) }, (_, i) => ({ index: from + i, kind: 'registry', data: new Uint8Array(1), added_at: '' })),
+    readEntrySizes: async (from: number, limit: number): Promise<EntrySize[]> =>
+      Array.from({ length: Math.min(limit, size - from) }, (_, i) => ({ index: from + i, kind: 'registry', bytes: 1 })),
   } as unknown as LogStore;
   let position = 0;
   const positions: number[] = [];
@@ -35,12 +37,15 @@ it('works through a backlog in batches, yielding to the event loop between them'
 
 /** A log of release entries held in memory, and an index that records what it was given. */
 function memoryFeedRig(entries: { kind: string; data: Uint8Array }[]) {
+  const state = { position: 0, rows: [] as ReleaseIndexRow[], dataReads: 0 };
   const log = {
     readState: async () => ({ size: entries.length, rootHash: new Uint8Array(32), checkpoint: '', updated_at: '' }),
-    readEntries: async (from: number, limit: number): Promise<StoredEntry[]> =>
-      entries.slice(from, from + limit).map((e, i) => ({ index: from + i, kind: e.kind, data: e.data, added_at: '2025-01-01T00:00:00.000Z' })),
+    readEntries: async (from: number, limit: number): Promise<StoredEntry[]> => {
+      state.dataReads++;
+      return entries.slice(from, from + limit).map((e, i) => ({ index: from + i, kind: e.kind, data: e.data, added_at: '2025-01-01T00:00:00.000Z' }));
+    },
+    readEntrySizes: async (from: number, limit: number): Promise<EntrySize[]> => entries.slice(from, from + limit).map((e, i) => ({ index: from + i, kind: e.kind, bytes: e.data.length })),
   } as unknown as LogStore;
-  const state = { position: 0, rows: [] as ReleaseIndexRow[] };
   const index = {
     position: async () => state.position,
     index: async (rows: readonly ReleaseIndexRow[], p: number) => {
@@ -104,4 +109,19 @@ it('forgets remembered rows of entries already indexed (a retry answered with an
   rig.state.position = 0; // the index is rebuilt from scratch: entry 0 must be parsed, not taken from memory
   await feed();
   assert.deepEqual(rig.state.rows.slice(1), [releaseIndexRow(0, [a.sha256], [a.purl]), releaseIndexRow(1, [b.sha256], [b.purl])]);
+});
+
+it('reads no entry data when every release in a stretch of the log was remembered', async () => {
+  const a = releaseEntry('1.0.0');
+  const b = releaseEntry('2.0.0');
+  const rig = memoryFeedRig([a, { kind: 'registry', data: new Uint8Array(5) }, b]);
+  const feed = releaseIndexFeed(rig.log, rig.index);
+  feed.remember([
+    { index: 0, bytes: a.data.length, sha256s: [a.sha256], purls: [a.purl] },
+    { index: 2, bytes: b.data.length, sha256s: [b.sha256], purls: [b.purl] },
+  ]);
+  await feed();
+  assert.equal(rig.state.dataReads, 0);
+  assert.equal(rig.state.position, 3);
+  assert.deepEqual(rig.state.rows, [releaseIndexRow(0, [a.sha256], [a.purl]), releaseIndexRow(2, [b.sha256], [b.purl])]);
 });
