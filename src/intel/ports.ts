@@ -103,6 +103,9 @@ export interface NewIntelObjectVersion extends Omit<IntelObjectVersion, 'seq' | 
   id_key?: number;
 }
 
+/** What the ledger feed reads of a version: what its entry is made of, and its seq (the entry's key). */
+export type UnloggedVersion = Pick<IntelObjectVersion, 'seq' | 'collection_id' | 'stix_id' | 'version' | 'json' | 'salt'>;
+
 /** What happened to one version on insert. */
 export type InsertOutcome =
   | { kind: 'added'; seq: number }
@@ -260,8 +263,8 @@ export interface IntelStore {
   pendingStatuses(): Promise<IntelStatus[]>;
 
   // Ledger feed
-  /** Versions not yet logged (after the feed's cursor), in seq order, after `afterSeq`. */
-  unlogged(afterSeq: number, limit: number): Promise<IntelObjectVersion[]>;
+  /** Versions not yet logged (after the feed's cursor), in seq order, after `afterSeq`: what their log entries are made of. */
+  unlogged(afterSeq: number, limit: number): Promise<UnloggedVersion[]>;
   /**
    * Moves the feed's cursor: every version up to `seq` is in the log, each
    * under the key `intel:<seq>` (the cursor never moves back). Seqs grow in

@@ -625,7 +625,12 @@ export function runIntelStoreContract({ name, newStore, skip = false }: IntelSto
           first.map((r) => r.seq),
           seqs.slice(0, 3),
         );
-        assert.equal(first[1]!.tlp, 'RED', 'the feed sees every level');
+        assert.equal(first[1]!.salt, 'cd'.repeat(32), 'the feed sees every level, with its salt');
+        assert.deepEqual(
+          Object.keys(first[0]!).sort(),
+          ['collection_id', 'json', 'salt', 'seq', 'stix_id', 'version'],
+          'what an entry is made of, and its key',
+        );
         assert.deepEqual(
           (await s.unlogged(seqs[2]!, 100)).map((r) => r.seq),
           seqs.slice(3),

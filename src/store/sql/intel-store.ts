@@ -15,6 +15,7 @@ import type {
   ObjectQuery,
   Recipient,
   SearchQuery,
+  UnloggedVersion,
   SharingGroup,
   StatusDetail,
   Viewer,
@@ -342,6 +343,9 @@ export function seqAbove(...bounds: (number | undefined)[]): number {
 
 const R = TLP_RANK;
 const OBJ = VERSION_COLUMNS.map((c) => `o.${c}` as const);
+/** The columns of an UnloggedVersion. */
+export const UNLOGGED_SQL = ['seq', 'collection_id', 'stix_id', 'version', 'json', 'salt'] as const;
+const UNLOGGED_COLUMNS = UNLOGGED_SQL.map((c) => `o.${c}` as const);
 
 type ObjectScope = DB & { o: DB['intel_objects'] };
 
@@ -795,16 +799,17 @@ export class SqlIntelStore implements IntelStore {
 
   // Ledger feed
 
-  async unlogged(afterSeq: number, limit: number): Promise<IntelObjectVersion[]> {
+  async unlogged(afterSeq: number, limit: number): Promise<UnloggedVersion[]> {
     const cursor = (await sql<{ logged_seq: number | string }>`SELECT logged_seq FROM intel_sequence WHERE id = 1`.execute(this.db)).rows[0];
+    // Only what an entry is made of: reading every column was ~60% of the feed's cost per version.
     const rows = await this.db
       .selectFrom('intel_objects as o')
-      .select(OBJ)
+      .select(UNLOGGED_COLUMNS)
       .where('o.seq', '>', seqAbove(afterSeq, cursor === undefined ? 0 : Number(cursor.logged_seq)))
       .orderBy('o.seq')
       .limit(pageLimit(limit))
       .execute();
-    return rows.map(toVersion);
+    return rows.map((r) => ({ seq: Number(r.seq), collection_id: r.collection_id, stix_id: r.stix_id, version: r.version, json: r.json, salt: r.salt }));
   }
 
   async markLogged(seq: number): Promise<void> {

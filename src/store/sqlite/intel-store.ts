@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { TLP_RANK, viewerPrincipals } from '../../intel/access.js';
-import type { InsertOutcome, IntelObjectVersion, IntelStatus, NewIntelObjectVersion, ObjectQuery, VersionMatch, Viewer } from '../../intel/ports.js';
+import type { InsertOutcome, IntelObjectVersion, IntelStatus, NewIntelObjectVersion, ObjectQuery, UnloggedVersion, VersionMatch, Viewer } from '../../intel/ports.js';
 import {
   SqlIntelStore,
   VERSION_COLUMNS,
@@ -9,6 +9,7 @@ import {
   fromStatus,
   idKey,
   keysOf,
+  UNLOGGED_SQL,
   type IntelObjectRow,
   planInsert,
   storedState,
@@ -138,6 +139,8 @@ export function objectPageSql(s: PageShape): string {
  */
 export class SqliteIntelStore extends SqlIntelStore {
   private readonly lastSeq: Database.Statement;
+  private readonly loggedSeq: Database.Statement;
+  private readonly unloggedRows: Database.Statement;
   private readonly setLastSeq: Database.Statement;
   private readonly storedVersions: Database.Statement;
   private readonly insertObject: Database.Statement;
@@ -164,6 +167,8 @@ export class SqliteIntelStore extends SqlIntelStore {
     super(kdb, sqliteCapabilities, now);
     this.lastSeq = raw.prepare('SELECT last_seq FROM intel_sequence WHERE id = 1').pluck();
     this.setLastSeq = raw.prepare('UPDATE intel_sequence SET last_seq = ? WHERE id = 1');
+    this.loggedSeq = raw.prepare('SELECT logged_seq FROM intel_sequence WHERE id = 1').pluck();
+    this.unloggedRows = raw.prepare(`SELECT ${UNLOGGED_SQL.join(', ')} FROM intel_objects WHERE seq > ? ORDER BY seq LIMIT ?`);
     // Walks the id_key index; the id is compared too, as keys may collide.
     this.storedVersions = raw.prepare('SELECT seq, stix_id, author_org_id, author_user_id, version_key, json, tlp, recipients FROM intel_objects WHERE id_key = ? AND collection_id = ? AND stix_id = ?');
     const objectSql = (n: number) => `INSERT INTO intel_objects (${OBJECT_COLUMNS.join(', ')}) VALUES ${Array(n).fill(`(${list(OBJECT_COLUMNS.length)})`).join(', ')}`;
@@ -198,6 +203,11 @@ export class SqliteIntelStore extends SqlIntelStore {
     const outcomes = await this.kdb.connection().execute(async () => this.insertTx.immediate(collectionId, rows, writer, statusOf));
     this.wrote();
     return outcomes;
+  }
+
+  override async unlogged(afterSeq: number, limit: number): Promise<UnloggedVersion[]> {
+    const lim = Math.max(0, Math.floor(limit));
+    return this.kdb.connection().execute(async () => this.unloggedRows.all(seqAbove(afterSeq, Number(this.loggedSeq.get())), lim) as UnloggedVersion[]);
   }
 
   override async markLogged(seq: number): Promise<void> {
