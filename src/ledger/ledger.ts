@@ -64,12 +64,22 @@ const RECENT_MAX_ENTRIES = 262_144;
 /** Kinds name what an entry is: `registry`, `release`, `advisory`, …; lowercase, dots and dashes. */
 const KIND = /^[a-z][a-z0-9.-]{0,63}$/;
 
+/** The adds of one `append` or `appendMany` call: answered together, once every one is sequenced. */
+interface AddGroup {
+  readonly indexes: number[];
+  left: number;
+  settled: boolean;
+  resolve: (indexes: number[]) => void;
+  reject: (err: unknown) => void;
+}
+
 interface Pending {
   kind: string;
   data: Uint8Array;
   key?: string;
-  resolve: (index: number) => void;
-  reject: (err: unknown) => void;
+  group: AddGroup;
+  /** This add's place in its group. */
+  slot: number;
 }
 
 /**
@@ -162,17 +172,30 @@ export class Ledger {
    * a checkpoint). With `key`, an entry already logged under it is not added again.
    */
   append(kind: string, data: Uint8Array, key?: string): Promise<number> {
+    return this.appendMany(kind, [key === undefined ? { data } : { data, key }]).then((indexes) => indexes[0]!);
+  }
+
+  /**
+   * Adds entries of one kind, as `append` adds each, with one promise for all:
+   * it resolves with their indexes (in order) once every one is durably stored,
+   * or rejects if any is refused or fails (the others may be stored: a retry
+   * with the same keys gets their indexes back). BACK_PRESSURE refuses all of
+   * them when the queue cannot take them all.
+   */
+  appendMany(kind: string, entries: readonly { data: Uint8Array; key?: string }[]): Promise<number[]> {
     if (!KIND.test(kind)) return Promise.reject(new LedgerError('LOG_RANGE_INVALID', `invalid entry kind ${JSON.stringify(kind)}`));
     try {
-      checkEntrySize(data);
+      for (const e of entries) checkEntrySize(e.data);
     } catch (err) {
       return Promise.reject(err);
     }
-    if (this.queue.length >= this.o.maxQueued) {
+    if (entries.length === 0) return Promise.resolve([]);
+    if (this.queue.length + entries.length > this.o.maxQueued) {
       return Promise.reject(new BackPressureError('The log has too many entries waiting; retry shortly.', 1));
     }
-    return new Promise<number>((resolve, reject) => {
-      this.queue.push({ kind, data, key, resolve, reject });
+    return new Promise<number[]>((resolve, reject) => {
+      const group: AddGroup = { indexes: new Array<number>(entries.length), left: entries.length, settled: false, resolve, reject };
+      entries.forEach((e, slot) => this.queue.push({ kind, data: e.data, key: e.key, group, slot }));
       void this.flush();
     });
   }
@@ -220,9 +243,20 @@ export class Ledger {
         });
         const indexes = await this.store.sequence(entries, this.o.now().toISOString());
         this.remember(indexes, entries, slab.length);
-        batch.forEach((p, i) => p.resolve(indexes[i]!));
+        batch.forEach((p, i) => {
+          const g = p.group;
+          g.indexes[p.slot] = indexes[i]!;
+          if (--g.left === 0 && !g.settled) {
+            g.settled = true;
+            g.resolve(g.indexes);
+          }
+        });
       } catch (err) {
-        batch.forEach((p) => p.reject(err));
+        for (const p of batch) {
+          if (p.group.settled) continue;
+          p.group.settled = true;
+          p.group.reject(err);
+        }
       }
     }
   }

@@ -185,6 +185,25 @@ for (const b of await backends()) {
       assert.deepEqual(await store.log.readEntrySizes(next + 3, 10), []);
     });
 
+    it('appendMany logs a batch as appends would, with one answer for all', async () => {
+      const l = new Ledger(store.log, { origin: ORIGIN, signer, now: () => new Date(), maxQueued: 5 });
+      const base = await store.log.sequencedSize();
+      const indexes = await l.appendMany('many', [{ data: entry(1), key: 'many-a' }, { data: entry(2) }, { data: entry(3), key: 'many-a' }, { data: entry(4), key: 'many-b' }]);
+      assert.deepEqual(indexes, [base, base + 1, base, base + 2], 'a key repeated in the batch gets the first index');
+      // Together with single appends in the same turn, and a retry of the keys: the same indexes.
+      const [again, single] = await Promise.all([l.appendMany('many', [{ data: entry(4), key: 'many-b' }, { data: entry(1), key: 'many-a' }]), l.append('many', entry(5))]);
+      assert.deepEqual(again, [base + 2, base]);
+      assert.equal(single, base + 3);
+      const stored = await store.log.readEntries(base, 10);
+      assert.deepEqual(stored.map((e) => [e.kind, new TextDecoder().decode(e.data)]), [entry(1), entry(2), entry(4), entry(5)].map((d) => ['many', new TextDecoder().decode(d)]));
+      assert.deepEqual(await l.appendMany('many', []), []);
+      // Refusals refuse the whole call and log none of it.
+      await assert.rejects(l.appendMany('Bad Kind', [{ data: entry(1) }]), /kind/);
+      await assert.rejects(l.appendMany('many', [{ data: entry(6) }, { data: new Uint8Array(65_536) }]), /ENTRY_TOO_LARGE|too large|65535/i);
+      await assert.rejects(l.appendMany('many', Array.from({ length: 6 }, (_, i) => ({ data: entry(10 + i) }))), { code: 'BACK_PRESSURE' });
+      assert.equal(await store.log.sequencedSize(), base + 4);
+    });
+
     it('refuses oversized entries and bad kinds, and pushes back when the queue is full', async () => {
       const l = new Ledger(store.log, { origin: ORIGIN, signer, now: () => new Date(), maxQueued: 2 });
       await assert.rejects(l.append('test', new Uint8Array(65_536)), /ENTRY_TOO_LARGE|too large|65535/i);
