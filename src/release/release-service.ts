@@ -35,7 +35,8 @@ export interface ReleaseDeps {
   /** The log policy verifiers should apply (c2sp.org/tlog-policy text): the log's key and the witnesses and quorum it gathers cosignatures for. */
   logPolicy(): Promise<string>;
   log: {
-    append(kind: string, data: Uint8Array, key?: string): Promise<number>;
+    /** Logs entries of one kind, each under its idempotency key; resolves with their indexes once all are durable. */
+    appendMany(kind: string, entries: readonly { data: Uint8Array; key: string }[]): Promise<number[]>;
     /** Resolves with a signed checkpoint that includes `index`. */
     waitForIndex(index: number): Promise<{ size: number; checkpoint: string }>;
     /** Inclusion proofs of entries in the (integrated) tree of `size`, in order. */
@@ -113,8 +114,11 @@ export class ReleaseService {
    * what was logged stays logged, and a retry gets the same indexes back.
    */
   private async logAndProve(checked: readonly CheckedRelease[]): Promise<{ checkpoint: string; logged: { index: number; tlogProof: string }[] }> {
-    const indexes = await Promise.all(checked.map((c) => this.deps.log.append(RELEASE_ENTRY_KIND, c.entry, `release:${c.digest}`)));
-    if (indexes.length === 0) return { checkpoint: '', logged: [] };
+    if (checked.length === 0) return { checkpoint: '', logged: [] };
+    const indexes = await this.deps.log.appendMany(
+      RELEASE_ENTRY_KIND,
+      checked.map((c) => ({ data: c.entry, key: `release:${c.digest}` })),
+    );
     this.deps.logged?.(checked.map((c, i) => ({ index: indexes[i]!, bytes: c.entry.length, sha256s: c.sha256s, purls: c.purls })));
     const { checkpoint, proofs } = await this.prove(indexes);
     return { checkpoint, logged: indexes.map((index, i) => ({ index, tlogProof: proofs[i]! })) };

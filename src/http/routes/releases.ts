@@ -37,7 +37,7 @@ function releaseDeps(ctx: Context): ReleaseDeps {
     },
     logPolicy: async () => formatPolicy(await ctx.logPolicy()),
     log: {
-      append: (kind, data, key) => ctx.ledger.append(kind, data, key),
+      appendMany: (kind, entries) => ctx.ledger.appendMany(kind, entries),
       waitForIndex: (index) => ctx.ledger.waitForIndex(index),
       // The tiles of an integrated tree are immutable; one read of each serves every proof of a batch.
       // A few entries: the ledger's proofs, which keep the subtree hashes they compute.
