@@ -102,6 +102,27 @@ describe('sqlite file database', () => {
     });
   });
 
+  test('object listings by id (match[id]) look the ids up by their key rather than walking the collection', async () => {
+    await inTempDir(async (dir) => {
+      const file = join(dir, 'accord.db');
+      await (await openSqliteStore(file)).close();
+      const raw = new Database(file, { readonly: true });
+      try {
+        for (const shape of [
+          { version: 'last', versions: 0, ids: 1, types: 0, specVersions: 0, principals: 2 },
+          { version: 'all', versions: 0, ids: 3, types: 1, specVersions: 0, principals: null },
+        ] satisfies PageShape[]) {
+          const sql = objectPageSql(shape);
+          const params = (sql.match(/\?/g) ?? []).map(() => 'x');
+          const plan = (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+          assert.match(plan[0]!, /SEARCH o USING INDEX intel_objects_id_key \(id_key=\?\)/, `${JSON.stringify(shape)}: ${plan.join(' | ')}`);
+        }
+      } finally {
+        raw.close();
+      }
+    });
+  });
+
   test('deleting intel objects and collections leaves no recipient or term rows behind', async () => {
     await inTempDir(async (dir) => {
       const file = join(dir, 'accord.db');

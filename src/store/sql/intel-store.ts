@@ -545,16 +545,19 @@ export class SqlIntelStore implements IntelStore {
         const keys = new Map(ids.map((id) => [id, idKey(id)]));
         for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
           const some = ids.slice(i, i + LOOKUP_CHUNK);
-          // Every stored version of these ids, any author: usually none (a new object). The id itself is
-          // compared too: keys may collide.
-          const found = await tx
-            .selectFrom('intel_objects')
-            .select(['seq', 'stix_id', 'author_org_id', 'author_user_id', 'version_key', 'json', 'tlp', 'recipients'])
-            .where(idKeyIs('id_key', [...new Set(some.map((id) => keys.get(id)!))]))
-            .where('collection_id', '=', collectionId)
-            .where('stix_id', 'in', some)
-            .execute();
-          for (const f of found) stored.push({ ...f, seq: Number(f.seq), tlp: Number(f.tlp) });
+          // Every stored version of these ids, any author: usually none (a new object). One probe of the
+          // (id_key, collection_id) index per key, forced by the lateral subquery (OFFSET 0 keeps it from being
+          // flattened): as one `id_key IN (…)`, a table without statistics yet (a bulk load) was planned as a
+          // walk of the whole collection per batch. The id is compared too: keys may collide. (PostgreSQL
+          // only: SQLite has its own insertVersions.)
+          const found = await sql<Omit<StoredVersion, 'seq' | 'tlp'> & { seq: number | string; tlp: number | string }>`
+            SELECT o.seq, o.stix_id, o.author_org_id, o.author_user_id, o.version_key, o.json, o.tlp, o.recipients
+            FROM unnest(${[...new Set(some.map((id) => keys.get(id)!))]}::bigint[]) AS k(key)
+            CROSS JOIN LATERAL (
+              SELECT * FROM intel_objects i WHERE i.id_key = k.key AND i.collection_id = ${collectionId} OFFSET 0
+            ) o
+            WHERE o.stix_id = ANY(${some}::text[])`.execute(tx);
+          for (const f of found.rows) stored.push({ ...f, seq: Number(f.seq), tlp: Number(f.tlp) });
         }
         const { flags, existing, foreign, duplicates } = storedState(rows, stored, writer);
         const plan = planInsert(collectionId, rows, flags, existing, firstSeqOf(this.now(), last), foreign, duplicates, (id) => keys.get(id)!);

@@ -106,7 +106,9 @@ const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
  * (store/sql/intel-store.ts). The page walks the (collection_id, seq) index.
  */
 export function objectPageSql(s: PageShape): string {
-  const where = ['o.collection_id = ?', 'o.seq > ?'];
+  // With ids, the id_key index drives the query (the unary + keeps SQLite off the collection's seq index,
+  // which would walk the whole collection for a few ids); without, the (collection_id, seq) index does.
+  const where = s.ids > 0 ? ['+o.collection_id = ?', '+o.seq > ?'] : ['o.collection_id = ?', 'o.seq > ?'];
   if (s.version === 'last') where.push('o.is_latest = 1');
   else if (s.version === 'first') where.push('o.is_first = 1');
   else if (s.version === 'exact') where.push(`o.version_key IN (${list(s.versions)})`);
@@ -115,7 +117,7 @@ export function objectPageSql(s: PageShape): string {
     const any = [...(flags.includes('f') ? ['o.is_first = 1'] : []), ...(flags.includes('l') ? ['o.is_latest = 1'] : []), ...(s.versions > 0 ? [`o.version_key IN (${list(s.versions)})`] : [])];
     where.push(`(${any.join(' OR ')})`);
   }
-  // The id keys drive the lookup (their index); the ids themselves settle collisions.
+  // The ids themselves settle collisions of their keys.
   if (s.ids > 0) where.push(`o.id_key IN (${list(s.ids)})`, `o.stix_id IN (${list(s.ids)})`);
   if (s.types > 0) where.push(`o.type IN (${list(s.types)})`);
   if (s.specVersions > 0) where.push(`o.spec_version IN (${list(s.specVersions)})`);
