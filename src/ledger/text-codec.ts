@@ -45,9 +45,11 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+const UTF8 = new TextEncoder();
+
 /** UTF-8 encoding. */
 export function utf8(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
+  return UTF8.encode(text);
 }
 
 /** Runs `fn`, turning any exception into `undefined`: for library calls whose failures mean "invalid input". */

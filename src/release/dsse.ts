@@ -39,21 +39,22 @@ function malformed(message: string): ReleaseError<'RELEASE_ENVELOPE_MALFORMED'> 
   return new ReleaseError('RELEASE_ENVELOPE_MALFORMED', message);
 }
 
+const PAE_ENCODER = new TextEncoder();
+
 /**
  * Pre-Authentication Encoding: `"DSSEv1" SP LEN(type) SP type SP LEN(body) SP body`,
  * lengths in bytes as ASCII decimal (protocol.md §Signature Definition).
  */
 export function pae(payloadType: string, payload: Uint8Array): Uint8Array {
-  const type = utf8(payloadType);
-  const head = utf8(`DSSEv1 ${type.length} `);
-  const mid = utf8(` ${payload.length} `);
-  const out = new Uint8Array(head.length + type.length + mid.length + payload.length);
-  out.set(head, 0);
-  out.set(type, head.length);
-  out.set(mid, head.length + type.length);
-  out.set(payload, head.length + type.length + mid.length);
+  // One allocation: the text before the body is encoded straight into the result (signed for every envelope).
+  const head = `DSSEv1 ${Buffer.byteLength(payloadType, 'utf8')} ${payloadType} ${payload.length} `;
+  const headLength = Buffer.byteLength(head, 'utf8');
+  const out = new Uint8Array(headLength + payload.length);
+  PAE_ENCODER.encodeInto(head, out);
+  out.set(payload, headLength);
   return out;
 }
+
 
 /** Parses envelope text or bytes strictly (see `envelopeFromJson`); every refusal is `RELEASE_ENVELOPE_MALFORMED`. */
 export function parseEnvelope(input: string | Uint8Array): DsseEnvelope {

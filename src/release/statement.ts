@@ -69,7 +69,9 @@ function subjectAt(v: JsonValue, i: number): Subject {
   const set: Record<string, string> = {};
   for (const [alg, value] of Object.entries(digest)) {
     if (typeof value !== 'string' || value.length === 0 || value.length > 1024) throw invalid(`${at}.digest[${JSON.stringify(alg.slice(0, 64))}] must be a non-empty string`);
-    Object.defineProperty(set, alg, { value, enumerable: true });
+    // An own property even for "__proto__" (assigning it would set the prototype instead).
+    if (alg === '__proto__') Object.defineProperty(set, alg, { value, enumerable: true });
+    else set[alg] = value;
   }
   const sha256 = set.sha256;
   if (sha256 === undefined) throw invalid(`${at} has no sha256 digest (Accord matches artifacts by SHA-256)`);

@@ -139,6 +139,15 @@ describe('in-toto statements', () => {
     const text = statement().replace('"subject":', `"subject":[{"digest":{"sha256":"${sha256('x')}"}}],"subject":`);
     throwsRelease(() => parseStatement(text), 'RELEASE_STATEMENT_INVALID', /duplicate member "subject"/);
   });
+  it('keeps every digest algorithm as data, "__proto__" included', () => {
+    const D2 = sha256('y');
+    const s = parseStatement(statement({ subject: [{ name: 'a', digest: { PROTO: 'x', sha512: 'abc', sha256: D2 } }] }).replace('"PROTO"', '"__proto__"'));
+    const digest = s.subjects[0]!.digest;
+    assert.equal(s.subjects[0]!.sha256, D2);
+    assert.deepEqual(Object.keys(digest), ['__proto__', 'sha512', 'sha256']);
+    assert.equal(Object.getPrototypeOf(digest), Object.prototype);
+    assert.equal(digest.sha512, 'abc');
+  });
   it('needs the in-toto payload type', () => {
     throwsRelease(() => statementFromEnvelope({ payloadType: 'application/json', payload: Buffer.from(statement()), signatures: [] }), 'RELEASE_STATEMENT_INVALID', /payloadType/);
     assert.ok(statementFromEnvelope({ payloadType: IN_TOTO_PAYLOAD_TYPE, payload: Buffer.from(statement()), signatures: [] }));
