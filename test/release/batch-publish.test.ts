@@ -290,6 +290,24 @@ describe('verification pool', () => {
     }
   });
 
+  it('starts its workers on demand, or all at once when told to', async () => {
+    const pool = new VerifyPool({ threads: 2 });
+    try {
+      assert.equal(pool.workers, 0);
+      pool.start();
+      pool.start();
+      assert.equal(pool.workers, 2);
+      const [r] = await pool.check(publisher, { values: [JSON.parse(lines[0]!)] });
+      assert.ok(r && 'ok' in r);
+      assert.equal(pool.workers, 2);
+    } finally {
+      await pool.close();
+    }
+    assert.equal(pool.workers, 0);
+    pool.start();
+    assert.equal(pool.workers, 0, 'a closed pool starts nothing');
+  });
+
   it('leaves a core to the calling thread by default: one worker on two cores, at most eight', () => {
     assert.deepEqual([1, 2, 3, 4, 9, 64].map(defaultVerifyThreads), [1, 1, 2, 3, 8, 8]);
   });

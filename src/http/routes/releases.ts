@@ -223,6 +223,8 @@ export function registerReleaseRoutes(app: FastifyInstance, ctx: Context): void 
   // Signatures are verified on worker threads (one per core but one), so HTTP and verification overlap.
   const verifier = new VerifyPool();
   app.addHook('onClose', async () => verifier.close());
+  // A listening server starts its workers at once; apps that are only injected into (tests) start them when first needed.
+  app.addHook('onListen', async () => verifier.start());
   const releases = new ReleaseService({ ...releaseDeps(ctx), verifier });
 
   // Publishing has its own scope so its JSON parser can be strict (duplicate
