@@ -118,7 +118,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
   const indexReleases = releaseIndexFeed(store.log, store.releases);
   feeds.push(indexReleases);
   const intel = buildIntel(store, clock, loggers, { workerThread: config.intelWorker });
-  feeds.push(intelLedgerFeed(store.intel, (kind, data, key) => ledger.append(kind, data, key)));
+  feeds.push(intelLedgerFeed(store.intel, ledger));
   const notifyLog = loggers.root.child({ subsystem: 'notify' });
   const smtp = config.smtp ? new SmtpSender(smtpConfigFromUrl(config.smtp.url, config.smtp.from), { clock }) : null;
   const notifier = new Notifier({
