@@ -4,6 +4,7 @@ import { iso } from './clock.js';
 import type { RegistryDeps } from './deps.js';
 import { RegistryError } from './errors.js';
 import { Checker } from './validate.js';
+import { isSmallOrderEd25519 } from '../release/keys.js';
 import { defaultNamespacesForSlug, parsePurlScope, scopesOverlap, type PurlScope } from '../release/purl.js';
 import type { Org, OrgProfile, OrgStatus, Page, Pledge, Principal, SigningKey } from './types.js';
 
@@ -372,6 +373,9 @@ export function parsePublicKey(pem: string): { pem: string; algorithm: SigningKe
   else if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') algorithm = 'ecdsa-p256';
   else throw new RegistryError('KEY_INVALID', 'Only Ed25519 and ECDSA P-256 keys are accepted.');
   const der = key.export({ format: 'der', type: 'spki' });
+  if (algorithm === 'ed25519' && isSmallOrderEd25519(der.subarray(12))) {
+    throw new RegistryError('KEY_INVALID', 'The Ed25519 public key is a point of small order: anyone can forge its signatures. Generate a key pair (accord release keygen).');
+  }
   return {
     pem: key.export({ format: 'pem', type: 'spki' }).toString(),
     algorithm,

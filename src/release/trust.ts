@@ -255,6 +255,8 @@ export function parseTrustFile(input: string | Uint8Array | TrustFile): TrustPol
         key = importPublicKey(str(k.public_key, `${kat}.public_key`, 10_000));
       } catch (cause) {
         if (cause instanceof ReleaseError && cause.code === 'RELEASE_TRUST_INVALID') throw cause;
+        // A key that parses but is refused (a small-order Ed25519 point) says why.
+        if (cause instanceof ReleaseError && /small order/.test(cause.message)) throw invalid(`${kat}.public_key: ${cause.message}`, cause);
         throw invalid(`${kat}.public_key is not an Ed25519 or ECDSA P-256 SPKI PEM key`, cause);
       }
       if (key.keyId !== keyId) throw invalid(`${kat}.key_id is not the SHA-256 of its public key (${key.keyId})`);

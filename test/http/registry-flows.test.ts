@@ -235,6 +235,14 @@ describe('registry flows over HTTP', () => {
     assert.equal(bad.json().code, 'KEY_INVALID');
     const garbage = await h.call('POST', '/api/v1/orgs/demo-northwind/keys', { token: tok, body: { name: 'junk', public_key: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' } });
     assert.equal(garbage.json().code, 'KEY_INVALID');
+    // The identity point: a signature (R = identity, S = 0) over any message verifies under it with OpenSSL.
+    const { createPublicKey } = await import('node:crypto');
+    const identity = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from('01'.padEnd(64, '0'), 'hex')]);
+    const weakPem = createPublicKey({ key: identity, format: 'der', type: 'spki' }).export({ type: 'spki', format: 'pem' }).toString();
+    const weak = await h.call('POST', '/api/v1/orgs/demo-northwind/keys', { token: tok, body: { name: 'identity', public_key: weakPem } });
+    assert.equal(weak.statusCode, 400);
+    assert.equal(weak.json().code, 'KEY_INVALID');
+    assert.match(weak.json().detail, /small order/);
     const rev = await h.call('DELETE', `/api/v1/orgs/demo-northwind/keys/${k.json().id}?reason=rotated`, { token: tok });
     assert.ok(rev.json().revoked_at);
     const pub = (await h.call('GET', '/api/v1/signatories/demo-northwind')).json();

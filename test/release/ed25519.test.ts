@@ -6,14 +6,14 @@
  * accepts what node:crypto (and so offline verification) refuses.
  */
 import assert from 'node:assert/strict';
-import { createPublicKey, sign as cryptoSign } from 'node:crypto';
+import { createHash, createPublicKey, sign as cryptoSign } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { checkSignatures, IN_TOTO_PAYLOAD_TYPE, pae, serializeEnvelope, signEnvelope, type DsseEnvelope } from '../../src/release/dsse.js';
 import { ed25519Verifier, nodeEd25519, sodiumEd25519, type Ed25519Verifier } from '../../src/release/ed25519.js';
-import { importPublicKey, verifyMessage } from '../../src/release/keys.js';
+import { importPublicKey, isSmallOrderEd25519, verifyMessage } from '../../src/release/keys.js';
 import { checkRelease, type Publisher } from '../../src/release/publish-check.js';
 import { buildReleaseStatement } from '../../src/release/statement.js';
 import { newKey, sha256, throwsRelease } from './support.js';
@@ -143,22 +143,98 @@ describe('Ed25519 backends', () => {
     }
     // The identity point as public key, R = identity, S = 0: [S]B = R + [k]A holds for every message,
     // so OpenSSL's cofactorless check accepts it; libsodium refuses small-order keys (and R).
-    const identity = new Uint8Array(32);
-    identity[0] = 1;
-    const der = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), identity]);
-    const pem = createPublicKey({ key: der, format: 'der', type: 'spki' }).export({ format: 'pem', type: 'spki' }).toString();
-    const pub = importPublicKey(pem);
+    const { pem, raw: identity } = identityKey();
+    // importPublicKey refuses the key outright; build the verifier's view of it by hand.
+    throwsRelease(() => importPublicKey(pem), 'RELEASE_KEY_INVALID');
+    const pub = { key: createPublicKey(pem), raw: identity };
     const forged = new Uint8Array(64);
     forged.set(identity);
     const payload = statement(9);
     const message = pae(IN_TOTO_PAYLOAD_TYPE, payload);
     assert.equal(nodeEd25519.verify(pub, message, forged), true, 'OpenSSL accepts the small-order forgery');
     assert.equal(sodium.verify(pub, message, forged), false);
-    const envelope: DsseEnvelope = { payloadType: IN_TOTO_PAYLOAD_TYPE, payload, signatures: [{ keyid: pub.keyId, sig: forged }] };
-    throwsRelease(() => checkRelease(utf8(serializeEnvelope(envelope)), publisherOf(pem)), 'RELEASE_SIGNATURE_INVALID');
+    const keyId = createHash('sha256').update(createPublicKey(pem).export({ format: 'der', type: 'spki' })).digest('hex');
+    const envelope: DsseEnvelope = { payloadType: IN_TOTO_PAYLOAD_TYPE, payload, signatures: [{ keyid: keyId, sig: forged }] };
+    // Registered before keys were checked for it, such a key signs nothing: the forgery names a key the publisher does not have.
+    const publisher: Publisher = { slug: 'acme', keys: [{ key_id: keyId, public_key: pem, revoked_at: null, namespaces: ['pkg:*/acme'] }] };
+    throwsRelease(() => checkRelease(utf8(serializeEnvelope(envelope)), publisher), 'RELEASE_KEY_UNKNOWN');
+  });
+
+  it('isSmallOrderEd25519 names exactly the eight small-order points, canonical or not, either sign', (t) => {
+    const lib = loadSodium();
+    const identity = Buffer.from('01'.padEnd(64, '0'), 'hex');
+    let crossChecked = 0;
+    const list = [
+      '0000000000000000000000000000000000000000000000000000000000000000',
+      '0100000000000000000000000000000000000000000000000000000000000000',
+      '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+      'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+      'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+      'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+      'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+    ];
+    for (const hex of list) {
+      for (const sign of [0, 0x80]) {
+        const p = Buffer.from(hex, 'hex');
+        p[31]! |= sign;
+        assert.equal(isSmallOrderEd25519(p), true, p.toString('hex'));
+        // Independent check where libsodium loads: 8·P is the identity (three doublings). libsodium
+        // refuses to decode some encodings (non-canonical y); those are checked by the list alone.
+        if (lib) {
+          let q: Buffer | undefined = Buffer.from(p);
+          for (let i = 0; i < 3 && q; i++) {
+            const r = Buffer.alloc(32);
+            try {
+              lib.crypto_core_ed25519_add(r, q, q);
+              q = r;
+            } catch {
+              q = undefined;
+            }
+          }
+          if (q) {
+            assert.deepEqual(q, identity, `8·${p.toString('hex')} is the identity`);
+            crossChecked++;
+          }
+        }
+      }
+    }
+    // At least both signs of the four order-8 points and of y = 0 decode and were checked.
+    if (lib) assert.ok(crossChecked >= 8, `only ${crossChecked} points cross-checked`);
+    if (!lib) t.diagnostic('sodium-native does not load here: the list was not cross-checked');
+    // Real keys are never flagged.
+    for (let i = 0; i < 200; i++) {
+      const k = importPublicKey(newKey('ed25519').pem);
+      assert.equal(isSmallOrderEd25519(k.raw!), false);
+    }
+    assert.equal(isSmallOrderEd25519(new Uint8Array(31)), false);
+  });
+
+  it('every small-order key is refused on import (trust files, the publish check)', () => {
+    for (const hex of ['0000000000000000000000000000000000000000000000000000000000000000', 'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa']) {
+      const der = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(hex, 'hex')]);
+      const pem = createPublicKey({ key: der, format: 'der', type: 'spki' }).export({ format: 'pem', type: 'spki' }).toString();
+      throwsRelease(() => importPublicKey(pem), 'RELEASE_KEY_INVALID');
+    }
   });
 });
 
 function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);
+}
+
+/** The identity point as an Ed25519 public key (PEM and raw). */
+function identityKey(): { pem: string; raw: Uint8Array } {
+  const raw = new Uint8Array(32);
+  raw[0] = 1;
+  const der = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]);
+  return { pem: createPublicKey({ key: der, format: 'der', type: 'spki' }).export({ format: 'pem', type: 'spki' }).toString(), raw };
+}
+
+/** libsodium's point addition, where the addon loads (to cross-check the small-order list). */
+function loadSodium(): { crypto_core_ed25519_add(r: Buffer, p: Buffer, q: Buffer): void } | undefined {
+  try {
+    return createRequire(import.meta.url)('sodium-native') as { crypto_core_ed25519_add(r: Buffer, p: Buffer, q: Buffer): void };
+  } catch {
+    return undefined;
+  }
 }
