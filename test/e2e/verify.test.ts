@@ -7,7 +7,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { decodeBase64, decodeBase64Lenient, encodeBase64, fromHex, toHex, utf8 } from '../../web/src/verify/bytes.js';
@@ -18,11 +18,11 @@ import { verifyEntryInclusion, type InclusionInput } from '../../web/src/verify/
 import { leafHash, nodeHash, rootFromInclusionProof, verifyConsistency, verifyInclusion } from '../../web/src/verify/merkle.js';
 import { decodeCosignature, parseNote, parseVerifierKey, verifyNoteSignature } from '../../web/src/verify/note.js';
 import { parseReleaseEntry, subjectsWithDigest } from '../../web/src/verify/release-statement.js';
-import { ecdsaDerToRaw, importSpkiPem, pae, parseDsseEnvelope, verifySignature } from '../../web/src/verify/dsse.js';
+import { ecdsaDerToRaw, importSpkiPem, isSmallOrderEd25519Spki, pae, parseDsseEnvelope, verifySignature } from '../../web/src/verify/dsse.js';
 import { checkSigner, parsePurlScope, parseTrust, scopeCovers } from '../../web/src/verify/trust.js';
 import { checkWitnesses, parsePolicy, policyFromLogFields, quorumSatisfied, type ParsedPolicy } from '../../web/src/verify/policy.js';
 import { pae as serverPae, serializeEnvelope, signEnvelope } from '../../src/release/dsse.js';
-import { generateReleaseKeyPair, importPrivateKey, signMessage } from '../../src/release/keys.js';
+import { generateReleaseKeyPair, importPrivateKey, importPublicKey, isSmallOrderEd25519, signMessage } from '../../src/release/keys.js';
 import { parsePurl, parsePurlScope as serverParseScope, scopeCovers as serverScopeCovers } from '../../src/release/purl.js';
 import { signCheckpoint } from '../../src/ledger/checkpoint.js';
 import { MemoryMerkleTree, hashLeaf } from '../../src/ledger/merkle.js';
@@ -363,6 +363,26 @@ describe('DSSE release signatures (web/src/verify/dsse.ts, trust.ts)', () => {
     ] as const) {
       assert.deepEqual(pae(type, utf8(body)), serverPae(type, utf8(body)), `${type} / ${body}`);
     }
+  });
+
+  it('refuses the small-order Ed25519 keys src/release/keys.ts refuses, and no real key', async () => {
+    const header = Buffer.from('302a300506032b6570032100', 'hex');
+    const candidates = [...Array.from({ length: 40 }, () => importPublicKey(generateReleaseKeyPair('ed25519').publicPem).raw!)];
+    for (const y of ['00', '01', '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05', 'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a', 'ecff', 'edff', 'eeff']) {
+      const raw = Buffer.alloc(32, y.length === 4 ? 0xff : 0);
+      Buffer.from(y, 'hex').copy(raw);
+      if (y.length === 4) raw[31] = 0x7f;
+      candidates.push(raw, Buffer.from(raw.map((b, i) => (i === 31 ? b | 0x80 : b))));
+    }
+    let refused = 0;
+    for (const raw of candidates) {
+      const der = Buffer.concat([header, raw]);
+      assert.equal(isSmallOrderEd25519Spki(der), isSmallOrderEd25519(raw), Buffer.from(raw).toString('hex'));
+      if (isSmallOrderEd25519(raw)) refused++;
+    }
+    assert.equal(refused, 14);
+    const identity = createPublicKey({ key: Buffer.concat([header, Buffer.from('01'.padEnd(64, '0'), 'hex')]), format: 'der', type: 'spki' }).export({ format: 'pem', type: 'spki' }).toString();
+    await assert.rejects(importSpkiPem(identity, 'ed25519'), (e: unknown) => e instanceof VerifyError && e.code === 'TRUST_INVALID' && /small order/.test(e.message));
   });
 
   it('verifies Ed25519 and ECDSA P-256 signatures made by src/release/keys.ts, DER and raw', async () => {
