@@ -76,10 +76,10 @@ function ownerKey(stixId: string, authorOrgId: string): string {
   return `${authorOrgId}\u0000${stixId}`;
 }
 
-/** A row of intel_objects as written: the schema's columns and the id key of migration 0010. */
-export type IntelObjectRow = DB['intel_objects'] & { id_key: number };
+/** A row of intel_objects as written. */
+export type IntelObjectRow = DB['intel_objects'];
 
-/** A condition on the id key column (not in the shared schema type: migration 0010 is intel's own). */
+/** A condition on the id key column: `=` for one key, `IN (…)` for several. */
 export function idKeyIs(column: 'id_key' | 'o.id_key', keys: readonly number[]): RawBuilder<SqlBool> {
   return keys.length === 1 ? sql<SqlBool>`${sql.ref(column)} = ${keys[0]}` : sql<SqlBool>`${sql.ref(column)} IN (${sql.join(keys)})`;
 }

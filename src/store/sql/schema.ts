@@ -236,6 +236,8 @@ export interface DB {
     created: string;
     is_latest: number;
     is_first: number;
+    /** 48-bit key of stix_id (migration 0010): what lookups by id probe; the id itself is compared too. */
+    id_key: number;
   };
   intel_recipients: {
     seq: number;
