@@ -234,10 +234,18 @@ export function tileHashReader(size: number, reader: TileReader): HashReader {
         dataByTile.set(tileKey(t), data[i] as Uint8Array);
       });
       // A power-of-two aligned run of hashes is a perfect subtree: its MTH is the node.
-      const subtrees = new Map<Uint8Array, TileSubtrees>();
-      return locations.map((loc) => {
+      // A tile asked for one node (a single proof's path) is hashed directly: no level buffers to allocate.
+      const asked = new Map<Uint8Array, number>();
+      const datas = locations.map((loc) => {
         const data = dataByTile.get(tileKey(loc.tile)) as Uint8Array;
+        if (loc.count > 1) asked.set(data, (asked.get(data) ?? 0) + 1);
+        return data;
+      });
+      const subtrees = new Map<Uint8Array, TileSubtrees>();
+      return locations.map((loc, n) => {
+        const data = datas[n]!;
         if (loc.count === 1) return data.slice(loc.start * HASH_SIZE, (loc.start + 1) * HASH_SIZE);
+        if (asked.get(data) === 1) return perfectSubtreeRoot(data, loc.start, loc.count);
         let tile = subtrees.get(data);
         if (tile === undefined) subtrees.set(data, (tile = new TileSubtrees(data)));
         return tile.root(loc.start, loc.count);
