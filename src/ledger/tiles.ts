@@ -234,7 +234,8 @@ export function tileHashReader(size: number, reader: TileReader): HashReader {
         dataByTile.set(tileKey(t), data[i] as Uint8Array);
       });
       // A power-of-two aligned run of hashes is a perfect subtree: its MTH is the node.
-      // A tile asked for one node (a single proof's path) is hashed directly: no level buffers to allocate.
+      // One proof asks a tile for at most one node per level (TILE_HEIGHT), disjoint subtrees that share
+      // nothing: those are hashed directly, with no level buffers to allocate. Many proofs in one tile share.
       const asked = new Map<Uint8Array, number>();
       const datas = locations.map((loc) => {
         const data = dataByTile.get(tileKey(loc.tile)) as Uint8Array;
@@ -245,7 +246,7 @@ export function tileHashReader(size: number, reader: TileReader): HashReader {
       return locations.map((loc, n) => {
         const data = datas[n]!;
         if (loc.count === 1) return data.slice(loc.start * HASH_SIZE, (loc.start + 1) * HASH_SIZE);
-        if (asked.get(data) === 1) return perfectSubtreeRoot(data, loc.start, loc.count);
+        if (asked.get(data)! <= TILE_HEIGHT) return perfectSubtreeRoot(data, loc.start, loc.count);
         let tile = subtrees.get(data);
         if (tile === undefined) subtrees.set(data, (tile = new TileSubtrees(data)));
         return tile.root(loc.start, loc.count);
