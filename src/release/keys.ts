@@ -1,6 +1,9 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { nodeEd25519, type Ed25519Verifier } from './ed25519.js';
 import { ReleaseError } from './errors.js';
+import { isSmallOrderEd25519 } from './small-order.js';
+
+export { isSmallOrderEd25519 };
 
 /** The release-signing algorithms Accord accepts (the same as the registry's keys). */
 export type ReleaseKeyAlgorithm = 'ed25519' | 'ecdsa-p256';
@@ -38,37 +41,6 @@ function algorithmOf(key: KeyObject): ReleaseKeyAlgorithm {
   throw keyError('only Ed25519 and ECDSA P-256 keys are accepted');
 }
 
-/**
- * Encodings of the eight small-order points of edwards25519 (the sign bit,
- * bit 255, masked off), canonical and not: the identity (y = 1, and p + 1), the
- * point of order 2 (y = -1), those of order 4 (y = 0, and p) and of order 8.
- * The list libsodium refuses keys and R points by.
- */
-const SMALL_ORDER_ED25519 = [
-  '0000000000000000000000000000000000000000000000000000000000000000',
-  '0100000000000000000000000000000000000000000000000000000000000000',
-  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
-  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
-  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-];
-
-/**
- * Whether a 32-byte Ed25519 public key is a point of small order. Such a key
- * is no one's: a signature with R = identity and S = 0 verifies under the
- * identity key for every message with OpenSSL's (cofactorless) check, and the
- * other small-order keys have forgeries of their own. Accord refuses them
- * wherever a key comes in (registration, trust files, the publish check).
- */
-export function isSmallOrderEd25519(raw: Uint8Array): boolean {
-  if (raw.length !== 32) return false;
-  const masked = Buffer.from(raw);
-  masked[31]! &= 0x7f;
-  const hex = masked.toString('hex');
-  return SMALL_ORDER_ED25519.includes(hex);
-}
-
 function wrapPublic(key: KeyObject): ReleasePublicKey {
   const algorithm = algorithmOf(key);
   const der = key.export({ format: 'der', type: 'spki' });
@@ -81,7 +53,7 @@ function wrapPublic(key: KeyObject): ReleasePublicKey {
   if (algorithm !== 'ed25519') return wrapped;
   // An Ed25519 SPKI is a fixed 12-byte header and the 32-byte key (RFC 8410 §4).
   const raw = new Uint8Array(der.subarray(12));
-  if (der.length !== 44 || isSmallOrderEd25519(raw)) throw keyError('the Ed25519 public key is a point of small order, whose signatures anyone can forge');
+  if (isSmallOrderEd25519(raw)) throw keyError('the Ed25519 public key is a point of small order, whose signatures anyone can forge');
   return { ...wrapped, raw };
 }
 

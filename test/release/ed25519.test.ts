@@ -14,6 +14,7 @@ import { describe, it } from 'node:test';
 import { checkSignatures, IN_TOTO_PAYLOAD_TYPE, pae, serializeEnvelope, signEnvelope, type DsseEnvelope } from '../../src/release/dsse.js';
 import { ed25519Verifier, nodeEd25519, sodiumEd25519, type Ed25519Verifier } from '../../src/release/ed25519.js';
 import { importPublicKey, isSmallOrderEd25519, verifyMessage } from '../../src/release/keys.js';
+import { SMALL_ORDER_ED25519 } from '../../src/release/small-order.js';
 import { checkRelease, type Publisher } from '../../src/release/publish-check.js';
 import { buildReleaseStatement } from '../../src/release/statement.js';
 import { newKey, sha256, throwsRelease } from './support.js';
@@ -164,15 +165,9 @@ describe('Ed25519 backends', () => {
     const lib = loadSodium();
     const identity = Buffer.from('01'.padEnd(64, '0'), 'hex');
     let crossChecked = 0;
-    const list = [
-      '0000000000000000000000000000000000000000000000000000000000000000',
-      '0100000000000000000000000000000000000000000000000000000000000000',
-      '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
-      'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
-      'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-      'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-      'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-    ];
+    // The module's own list, each point cross-checked below where libsodium loads.
+    const list = SMALL_ORDER_ED25519;
+    assert.equal(list.length, 7, 'seven encodings (sign bit masked) name the eight points and their non-canonical spellings');
     for (const hex of list) {
       for (const sign of [0, 0x80]) {
         const p = Buffer.from(hex, 'hex');

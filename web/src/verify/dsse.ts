@@ -1,4 +1,5 @@
 import { concat, decodeBase64Lenient, decodeUtf8, sha256, subtle, toHex, utf8 } from './bytes.js';
+import { isSmallOrderEd25519 } from '../../../src/release/small-order.js';
 import { VerifyError } from './errors.js';
 
 /**
@@ -87,27 +88,9 @@ const IMPORT: Record<ReleaseKeyAlgorithm, EcKeyImportParams | Algorithm> = {
   'ecdsa-p256': { name: 'ECDSA', namedCurve: 'P-256' } as EcKeyImportParams,
 };
 
-/**
- * The eight small-order points of edwards25519, sign bit masked off (the
- * server's list, src/release/keys.ts): no one's keys, since signatures under
- * them can be forged that WebCrypto's (cofactorless) check accepts.
- */
-const SMALL_ORDER_ED25519 = [
-  '0000000000000000000000000000000000000000000000000000000000000000',
-  '0100000000000000000000000000000000000000000000000000000000000000',
-  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
-  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
-  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-];
-
 /** Whether an Ed25519 SPKI (12-byte header and 32-byte key) holds a small-order point. */
 export function isSmallOrderEd25519Spki(der: Uint8Array): boolean {
-  if (der.length !== 44) return false;
-  const raw = Uint8Array.from(der.subarray(12));
-  raw[31]! &= 0x7f;
-  return SMALL_ORDER_ED25519.includes(toHex(raw));
+  return der.length === 44 && isSmallOrderEd25519(der.subarray(12));
 }
 
 /**
