@@ -1,10 +1,11 @@
-import { createHash, createPublicKey, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { canSeeOrgInternals, isAdmin, requireAdmin, requireManageOrg, requireUser } from './access.js';
 import { iso } from './clock.js';
 import type { RegistryDeps } from './deps.js';
 import { RegistryError } from './errors.js';
 import { Checker } from './validate.js';
-import { isSmallOrderEd25519 } from '../release/keys.js';
+import { ReleaseError } from '../release/errors.js';
+import { importPublicKey } from '../release/keys.js';
 import { defaultNamespacesForSlug, parsePurlScope, scopesOverlap, type PurlScope } from '../release/purl.js';
 import type { Org, OrgProfile, OrgStatus, Page, Pledge, Principal, SigningKey } from './types.js';
 
@@ -359,26 +360,17 @@ function scopeWithin(inner: PurlScope, outer: PurlScope): boolean {
   return outer.namespace.length <= innerNs.length && outer.namespace.every((s, i) => s === inner.namespace[i]);
 }
 
-/** Parses a PEM public key; accepts Ed25519 and ECDSA P-256 only (what release signing uses). */
+/**
+ * Parses a PEM public key with the release pillar's own parser, so what the
+ * registry accepts is exactly what publishing and verifying use: Ed25519 (not
+ * of small order) and ECDSA P-256 SPKI keys.
+ */
 export function parsePublicKey(pem: string): { pem: string; algorithm: SigningKey['algorithm']; keyId: string } {
-  if (pem.length > 10_000) throw new RegistryError('KEY_INVALID', 'The public key is too long.');
-  let key;
   try {
-    key = createPublicKey({ key: pem, format: 'pem' });
+    const key = importPublicKey(pem);
+    return { pem: key.pem, algorithm: key.algorithm, keyId: key.keyId };
   } catch (err) {
-    throw new RegistryError('KEY_INVALID', 'The public key is not a PEM-encoded SPKI public key.', { cause: err });
+    if (!(err instanceof ReleaseError)) throw err;
+    throw new RegistryError('KEY_INVALID', `The public key is refused: ${err.message}.`, { cause: err });
   }
-  let algorithm: SigningKey['algorithm'];
-  if (key.asymmetricKeyType === 'ed25519') algorithm = 'ed25519';
-  else if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') algorithm = 'ecdsa-p256';
-  else throw new RegistryError('KEY_INVALID', 'Only Ed25519 and ECDSA P-256 keys are accepted.');
-  const der = key.export({ format: 'der', type: 'spki' });
-  if (algorithm === 'ed25519' && isSmallOrderEd25519(der.subarray(12))) {
-    throw new RegistryError('KEY_INVALID', 'The Ed25519 public key is a point of small order: anyone can forge its signatures. Generate a key pair (accord release keygen).');
-  }
-  return {
-    pem: key.export({ format: 'pem', type: 'spki' }).toString(),
-    algorithm,
-    keyId: createHash('sha256').update(der).digest('hex'),
-  };
 }
