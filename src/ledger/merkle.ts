@@ -221,21 +221,27 @@ function uniqueNodes(plan: ProofPlan): NodeId[] {
   return out;
 }
 
-/** Reads every node a plan needs in one batch and folds each element. */
-export async function resolvePlan(reader: HashReader, plan: ProofPlan): Promise<Uint8Array[]> {
-  const nodes = uniqueNodes(plan);
+/** The hashes of `nodes` from `reader`, in order; LOG_HASH_UNAVAILABLE if any is missing or malformed. */
+export async function readNodeHashes(reader: HashReader, nodes: readonly NodeId[]): Promise<readonly Uint8Array[]> {
   const hashes = nodes.length === 0 ? [] : await reader.readHashes(nodes);
   if (hashes.length !== nodes.length) {
     throw new LedgerError('LOG_HASH_UNAVAILABLE', `asked for ${nodes.length} hashes, got ${hashes.length}`);
   }
-  const byKey = new Map<string, Uint8Array>();
   nodes.forEach((n, i) => {
     const h = hashes[i];
     if (!(h instanceof Uint8Array) || h.length !== HASH_SIZE) {
       throw new LedgerError('LOG_HASH_UNAVAILABLE', `hash of node ${n.level}/${n.index} is missing or malformed`);
     }
-    byKey.set(`${n.level}/${n.index}`, h);
   });
+  return hashes;
+}
+
+/** Reads every node a plan needs in one batch and folds each element. */
+export async function resolvePlan(reader: HashReader, plan: ProofPlan): Promise<Uint8Array[]> {
+  const nodes = uniqueNodes(plan);
+  const hashes = await readNodeHashes(reader, nodes);
+  const byKey = new Map<string, Uint8Array>();
+  nodes.forEach((n, i) => byKey.set(`${n.level}/${n.index}`, hashes[i]!));
   return plan.map((element) => foldSubtrees(element.map((n) => byKey.get(`${n.level}/${n.index}`) as Uint8Array)));
 }
 

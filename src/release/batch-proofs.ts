@@ -1,5 +1,4 @@
-import { LedgerError } from '../ledger/errors.js';
-import { foldSubtrees, HASH_SIZE, inclusionProofPlan, type HashReader, type NodeId } from '../ledger/merkle.js';
+import { foldSubtrees, inclusionProofPlan, readNodeHashes, type HashReader, type NodeId } from '../ledger/merkle.js';
 
 /**
  * Inclusion proofs of many entries in one tree, with the ledger's own proof
@@ -29,13 +28,7 @@ export async function proveInclusions(reader: HashReader, indexes: readonly numb
       }
     }
   }
-  const hashes = nodes.length === 0 ? [] : await reader.readHashes(nodes);
-  if (hashes.length !== nodes.length) throw new LedgerError('LOG_HASH_UNAVAILABLE', `asked for ${nodes.length} hashes, got ${hashes.length}`);
-  hashes.forEach((h, i) => {
-    if (!(h instanceof Uint8Array) || h.length !== HASH_SIZE) {
-      throw new LedgerError('LOG_HASH_UNAVAILABLE', `hash of node ${nodes[i]!.level}/${nodes[i]!.index} is missing or malformed`);
-    }
-  });
+  const hashes = await readNodeHashes(reader, nodes);
   const hashOf = (n: NodeId) => hashes[slot[n.level]!.get(n.index)!]!;
   // Folded right-edge elements by the leaf they start at, with their last node to be sure it is the same element.
   const folded = new Map<number, { last: NodeId; hash: Uint8Array }>();
