@@ -42,14 +42,10 @@ export function intelEntry(v: IntelEntrySource): Uint8Array {
   return commit(INTEL_COMMITMENT_KIND, intelCommitmentContent(v.json), Buffer.from(v.salt, 'hex')).entry;
 }
 
-/**
- * How the feed logs its entries: one at a time, or a batch of one kind with
- * one promise for all (the ledger's appendMany: no promise and closure per
- * entry on the server's thread).
- */
-export type IntelAppend =
-  | ((kind: string, data: Uint8Array, key: string) => Promise<number>)
-  | { appendMany(kind: string, entries: readonly { data: Uint8Array; key: string }[]): Promise<number[]> };
+/** How the feed logs its entries: a batch of one kind with one promise for all (the ledger's appendMany). */
+export interface IntelAppend {
+  appendMany(kind: string, entries: readonly { data: Uint8Array; key: string }[]): Promise<number[]>;
+}
 
 /** `pool` computes the entries (canonical JSON, commitments) off the server's thread; by default the process's shared one. */
 export function intelLedgerFeed(store: IntelStore, append: IntelAppend, pool?: Pick<PreparePool, 'entries'>) {
@@ -61,8 +57,7 @@ export function intelLedgerFeed(store: IntelStore, append: IntelAppend, pool?: P
       if (rows.length === 0) return;
       entries ??= (await import('./prepare-pool.js')).sharedPreparePool();
       const data = await entries.entries(rows);
-      if (typeof append === 'function') await Promise.all(rows.map((r, i) => append('intel', data[i]!, `intel:${r.seq}`)));
-      else await append.appendMany('intel', rows.map((r, i) => ({ data: data[i]!, key: `intel:${r.seq}` })));
+      await append.appendMany('intel', rows.map((r, i) => ({ data: data[i]!, key: `intel:${r.seq}` })));
       after = rows[rows.length - 1]!.seq;
       await store.markLogged(after);
       if (rows.length < BATCH) return;
