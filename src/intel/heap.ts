@@ -10,7 +10,7 @@ import { runInNewContext } from 'node:vm';
  *
  * Without --expose-gc, V8's `gc` is reached by turning the flag on and
  * fetching it from a fresh context (it is installed on contexts created
- * after that. Callers run it twice, apart: the second pass compacts pages
+ * after that). Callers run it twice, apart: the second pass compacts pages
  * the first left fragmented (after a 200k ingest: heap 158 → ~80 MB
  * committed, 40 MB used); each pass is a pause of 25–50 ms with 50 MB live.
  * Node 20's gc() with an options object did not collect; the inspector's

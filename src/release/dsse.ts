@@ -55,7 +55,6 @@ export function pae(payloadType: string, payload: Uint8Array): Uint8Array {
   return out;
 }
 
-
 /** Parses envelope text or bytes strictly (see `envelopeFromJson`); every refusal is `RELEASE_ENVELOPE_MALFORMED`. */
 export function parseEnvelope(input: string | Uint8Array): DsseEnvelope {
   let text: string;
