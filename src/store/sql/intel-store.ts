@@ -540,9 +540,9 @@ export class SqlIntelStore implements IntelStore {
       .setIsolationLevel('read committed')
       .execute(async (tx) => {
         const last = await this.lockSequence(tx);
-        const ids = [...new Set(rows.map((r) => r.stix_id))];
+        const keys = keysOf(rows);
+        const ids = [...keys.keys()];
         const stored: StoredVersion[] = [];
-        const keys = new Map(ids.map((id) => [id, idKey(id)]));
         for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
           const some = ids.slice(i, i + LOOKUP_CHUNK);
           // Every stored version of these ids, any author: usually none (a new object). One probe of the
