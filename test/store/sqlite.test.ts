@@ -4,7 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openSqliteStore } from '../../src/store/sqlite/open.js';
+import { Kysely, sql } from 'kysely';
+import { openSqliteStore, sqliteDialect } from '../../src/store/sqlite/open.js';
+import { migrateToLatest } from '../../src/store/sql/migrate.js';
 import { sqliteMigrations } from '../../src/store/sqlite/migrations/index.js';
 import { StoreError } from '../../src/store/errors.js';
 import type { NewIntelObjectVersion } from '../../src/intel/ports.js';
@@ -155,6 +157,33 @@ describe('sqlite file database', () => {
         await store.close();
       }
     });
+  });
+
+  test('a migration that fails part-way leaves nothing behind and is run again whole on the next start', async () => {
+    const database = new Database(':memory:');
+    const db = new Kysely<unknown>({ dialect: sqliteDialect(database) });
+    try {
+      let fail = true;
+      const migrations = [
+        { name: '0001-rebuild', up: async (d: Kysely<unknown>) => {
+          await sql`CREATE TABLE t_new (x INTEGER)`.execute(d);
+          await sql`INSERT INTO t_new VALUES (1)`.execute(d);
+          // A crash (here, an error) between the steps of a table rebuild.
+          if (fail) throw new Error('crash in the middle of the migration');
+          await sql`ALTER TABLE t_new RENAME TO t`.execute(d);
+        } },
+      ];
+      await assert.rejects(migrateToLatest(db, migrations), /crash in the middle/);
+      const tables = () => (database.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 't%'").all() as { name: string }[]).map((r) => r.name);
+      assert.deepEqual(tables(), [], 'the half-done rebuild was rolled back');
+      assert.deepEqual(database.prepare('SELECT name FROM accord_migrations').all(), [], 'and not recorded');
+      fail = false;
+      await migrateToLatest(db, migrations);
+      assert.deepEqual(tables(), ['t']);
+      assert.deepEqual(database.prepare('SELECT x FROM t').all(), [{ x: 1 }]);
+    } finally {
+      await db.destroy();
+    }
   });
 
   test('refuses a database migrated by a newer version', async () => {

@@ -1,6 +1,6 @@
 import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely';
 import type { Store } from '../store.js';
 import type { DB } from '../sql/schema.js';
 import { SqlRegistryStore } from '../sql/registry-store.js';
@@ -17,6 +17,28 @@ import { sqliteMigrations } from './migrations/index.js';
 
 export { sqliteCapabilities };
 
+/** Kysely's SQLite adapter, but telling the truth: SQLite runs DDL inside transactions. */
+class TransactionalDdlAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+/**
+ * The SQLite dialect Accord opens databases with. Kysely's own adapter says
+ * SQLite has no transactional DDL, so its migrator would run each migration
+ * and record it outside any transaction: a crash inside a migration that
+ * rebuilds a table (0010) would leave half of it done and unrecorded, and the
+ * next start would fail on it. With this one, each migration and its record
+ * commit together or not at all.
+ */
+export function sqliteDialect(database: Database.Database): SqliteDialect {
+  return new (class extends SqliteDialect {
+    override createAdapter(): DialectAdapter {
+      return new TransactionalDdlAdapter();
+    }
+  })({ database });
+}
 
 export interface SqliteStoreOptions {
   /** The clock intel seqs start from, µs since the epoch (tests pass their own). */
@@ -38,7 +60,7 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
   // 4 MiB writes a page rewritten by several commits back to the database file once.
   database.pragma('cache_size = -65536');
   database.pragma('wal_autocheckpoint = 10000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<DB>({ dialect: sqliteDialect(database) });
   try {
     await migrateToLatest(db as unknown as Kysely<unknown>, sqliteMigrations);
   } catch (err) {
