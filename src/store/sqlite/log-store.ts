@@ -37,7 +37,9 @@ export class SqliteLogStore extends SqlLogStore {
   ) {
     super(kdb, sqliteCapabilities);
     this.insert = raw.prepare('INSERT INTO log_entries (idx, kind, data, added_at, dedupe_key) VALUES (?, ?, ?, ?, ?)');
-    this.insertMany = raw.prepare(`INSERT INTO log_entries (idx, kind, data, added_at, dedupe_key) VALUES ${Array(INSERT_ROWS).fill('(?, ?, ?, ?, ?)').join(', ')}`);
+    // OR ROLLBACK: a multi-row INSERT that may abort half way makes SQLite journal every page it touches
+    // (a temporary file past 64 KiB); keys are checked first, so a failure here abandons the batch anyway.
+    this.insertMany = raw.prepare(`INSERT OR ROLLBACK INTO log_entries (idx, kind, data, added_at, dedupe_key) VALUES ${Array(INSERT_ROWS).fill('(?, ?, ?, ?, ?)').join(', ')}`);
     this.findKey = raw.prepare('SELECT idx FROM log_entries WHERE dedupe_key = ?').pluck();
     this.next = raw.prepare('SELECT next_idx FROM log_sequence WHERE id = 1').pluck();
     this.setNext = raw.prepare('UPDATE log_sequence SET next_idx = ? WHERE id = 1');
