@@ -106,6 +106,14 @@ export interface NewIntelObjectVersion extends Omit<IntelObjectVersion, 'seq' | 
 /** What the ledger feed reads of a version: what its entry is made of, and its seq (the entry's key). */
 export type UnloggedVersion = Pick<IntelObjectVersion, 'seq' | 'collection_id' | 'stix_id' | 'version' | 'json' | 'salt'>;
 
+/** One insertVersions call's arguments, as a batch of insertMany. */
+export interface InsertBatch {
+  collectionId: string;
+  rows: readonly NewIntelObjectVersion[];
+  writer?: Viewer;
+  statusOf?: (outcomes: readonly InsertOutcome[]) => IntelStatus;
+}
+
 /** What happened to one version on insert. */
 export type InsertOutcome =
   | { kind: 'added'; seq: number }
@@ -234,6 +242,14 @@ export interface IntelStore {
    * before they are committed, and a chunk costs one commit, not two.
    */
   insertVersions(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer, statusOf?: (outcomes: readonly InsertOutcome[]) => IntelStatus): Promise<InsertOutcome[]>;
+  /**
+   * Several insertVersions in one transaction, in order: each batch is planned
+   * against everything before it (batches may name the same objects), each
+   * `statusOf` is called in turn, and all commit together or none does. One
+   * commit for several queued POSTs writes each page that their rows share
+   * once. Outcomes per batch, in input order.
+   */
+  insertMany(batches: readonly InsertBatch[]): Promise<InsertOutcome[][]>;
   /** A page in seq order of versions the viewer may read; `more` says whether another page exists. */
   listObjects(q: ObjectQuery): Promise<{ rows: IntelObjectVersion[]; more: boolean }>;
   /**

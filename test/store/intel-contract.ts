@@ -701,6 +701,59 @@ export function runIntelStoreContract({ name, newStore, skip = false }: IntelSto
         assert.deepEqual((await s.insertVersions(C1, [v])).map((o) => o.kind), ['added'], 'the seq and the version are free again');
       });
 
+      it('insertMany plans each batch against the ones before it and stores each batch its status', async (s, clock) => {
+        await s.putCollection(makeCollection(2));
+        const a = makeVersion(1);
+        const newer = makeVersion(1, { version: '2024-02-01T00:00:00.000Z', json: JSON.stringify({ id: a.stix_id, modified: '2024-02-01' }) });
+        const count = (id: string) => (outcomes: readonly { kind: string }[]) => ({ ...makeStatus(id, { collection_id: C1 }), success_count: outcomes.filter((o) => o.kind !== 'conflict').length, failure_count: outcomes.filter((o) => o.kind === 'conflict').length });
+        const out = await s.insertMany([
+          { collectionId: C1, rows: [a, makeVersion(2)], statusOf: count('m-1') },
+          // the same object again (duplicate), a different body under its version (conflict), a newer version
+          { collectionId: C1, rows: [a, { ...a, json: '{"other":true}' }, newer], statusOf: count('m-2') },
+          // nothing to store, a status all the same
+          { collectionId: C1, rows: [], statusOf: count('m-3') },
+          // another collection: the same id is a new object there
+          { collectionId: C2, rows: [a] },
+        ]);
+        const [first, second, third, fourth] = out;
+        assert.deepEqual(first!.map((o) => o.kind), ['added', 'added']);
+        assert.deepEqual(second, [{ kind: 'duplicate', seq: addedSeq(first![0]!) }, { kind: 'conflict' }, { kind: 'added', seq: addedSeq(first![1]!) + 1 }]);
+        assert.deepEqual(third, []);
+        assert.equal(fourth!.length, 1);
+        assert.ok(addedSeq(fourth![0]!) > addedSeq(second![2]!), 'seqs grow across the batches');
+        assert.deepEqual([(await s.getStatus('m-1'))!.success_count, (await s.getStatus('m-2'))!.success_count, (await s.getStatus('m-2'))!.failure_count], [2, 2, 1]);
+        assert.ok(await s.getStatus('m-3'));
+        const latest = (await s.listObjects({ collection_id: C1, viewer: GREEN_READER, limit: 10, version: { kind: 'last' } })).rows;
+        assert.deepEqual(latest.map((r) => `${r.stix_id} ${r.version}`).sort(), [`${a.stix_id} ${newer.version}`, `${makeVersion(2).stix_id} ${a.version}`].sort());
+        clock.now += 1000;
+        assert.deepEqual(await s.insertMany([]), []);
+      });
+
+      it('insertMany stores nothing of any batch when one fails', async (s) => {
+        const v = makeVersion(7);
+        const w = makeVersion(8);
+        await assert.rejects(
+          s.insertMany([
+            { collectionId: C1, rows: [v], statusOf: () => makeStatus('f-1', { collection_id: C1 }) },
+            {
+              collectionId: C1,
+              rows: [w],
+              statusOf: () => {
+                throw new Error('boom');
+              },
+            },
+          ]),
+          /boom/,
+        );
+        assert.equal(await s.getLatest([C1], v.stix_id, VIEWERS.author!), null);
+        assert.equal(await s.getStatus('f-1'), null);
+        // A batch naming a collection that does not exist fails the whole transaction too.
+        await assert.rejects(s.insertMany([{ collectionId: C1, rows: [v] }, { collectionId: 'no-such-collection', rows: [w] }]));
+        assert.equal(await s.getLatest([C1], v.stix_id, VIEWERS.author!), null);
+        assert.deepEqual(await s.unlogged(0, 10), []);
+        assert.deepEqual((await s.insertMany([{ collectionId: C1, rows: [v, w] }]))[0]!.map((o) => o.kind), ['added', 'added']);
+      });
+
       it('putStatusIfAbsent never overwrites a stored status', async (s) => {
         const pending = makeStatus('st-3', { collection_id: C1 });
         const done: IntelStatus = { ...pending, status: 'complete', pending_count: 0, pendings: [], success_count: 1, successes: [{ id: 'x--1', version: 'v' }] };

@@ -3,6 +3,7 @@ import { canRead, TLP_BY_RANK, TLP_RANK, viewerPrincipals } from '../../intel/ac
 import { IntelError } from '../../intel/errors.js';
 import { idKey } from '../../intel/id-key.js';
 import type {
+  InsertBatch,
   ActivityRow,
   ApiRoot,
   Collection,
@@ -530,67 +531,82 @@ export class SqlIntelStore implements IntelStore {
   // Objects
 
   async insertVersions(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer, statusOf?: (outcomes: readonly InsertOutcome[]) => IntelStatus): Promise<InsertOutcome[]> {
-    if (rows.length === 0) {
-      if (statusOf) await this.putStatus(statusOf([]));
-      return [];
+    return (await this.insertMany([{ collectionId, rows, writer, statusOf }]))[0]!;
+  }
+
+  async insertMany(batches: readonly InsertBatch[]): Promise<InsertOutcome[][]> {
+    if (batches.every((b) => b.rows.length === 0)) {
+      for (const b of batches) if (b.statusOf) await this.putStatus(b.statusOf([]));
+      return batches.map(() => []);
     }
     // READ COMMITTED explicitly: each statement after the lock must see what the previous holder committed.
     return this.db
       .transaction()
       .setIsolationLevel('read committed')
       .execute(async (tx) => {
-        const last = await this.lockSequence(tx);
-        const keys = keysOf(rows);
-        const ids = [...keys.keys()];
-        const stored: StoredVersion[] = [];
-        for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-          const some = ids.slice(i, i + LOOKUP_CHUNK);
-          // Every stored version of these ids, any author: usually none (a new object). One probe of the
-          // (id_key, collection_id) index per key, forced by the lateral subquery (OFFSET 0 keeps it from being
-          // flattened): as one `id_key IN (…)`, a table without statistics yet (a bulk load) was planned as a
-          // walk of the whole collection per batch. The id is compared too: keys may collide. (PostgreSQL
-          // only: SQLite has its own insertVersions.)
-          const found = await sql<Omit<StoredVersion, 'seq' | 'tlp'> & { seq: number | string; tlp: number | string }>`
-            SELECT o.seq, o.stix_id, o.author_org_id, o.author_user_id, o.version_key, o.json, o.tlp, o.recipients
-            FROM unnest(${[...new Set(some.map((id) => keys.get(id)!))]}::bigint[]) AS k(key)
-            CROSS JOIN LATERAL (
-              SELECT * FROM intel_objects i WHERE i.id_key = k.key AND i.collection_id = ${collectionId} OFFSET 0
-            ) o
-            WHERE o.stix_id = ANY(${some}::text[])`.execute(tx);
-          for (const f of found.rows) stored.push({ ...f, seq: Number(f.seq), tlp: Number(f.tlp) });
+        let last = await this.lockSequence(tx);
+        const out: InsertOutcome[][] = [];
+        for (const { collectionId, rows, writer, statusOf } of batches) {
+          const outcomes = rows.length === 0 ? [] : await this.insertBatchIn(tx, collectionId, rows, last, writer);
+          for (const o of outcomes) if (o.kind === 'added') last = Math.max(last, o.seq);
+          if (statusOf) await upsertStatus(tx, statusOf(outcomes));
+          out.push(outcomes);
         }
-        const { flags, existing, foreign, duplicates } = storedState(rows, stored, writer);
-        const plan = planInsert(collectionId, rows, flags, existing, firstSeqOf(this.now(), last), foreign, duplicates, (id) => keys.get(id)!);
-        for (let i = 0; i < plan.added.length; i += INSERT_CHUNK) {
-          await tx
-            .insertInto('intel_objects')
-            .values(plan.added.slice(i, i + INSERT_CHUNK).map((p) => p.row))
-            .execute();
-        }
-        const recipients = plan.added.flatMap((p) => p.principals.map((principal) => ({ seq: p.row.seq, principal })));
-        for (let i = 0; i < recipients.length; i += INSERT_CHUNK) {
-          await tx
-            .insertInto('intel_recipients')
-            .values(recipients.slice(i, i + INSERT_CHUNK))
-            .execute();
-        }
-        const terms = plan.added.flatMap((p) => p.terms.map((term) => ({ term, seq: p.row.seq })));
-        for (let i = 0; i < terms.length; i += INSERT_CHUNK) {
-          await tx
-            .insertInto('intel_terms')
-            .values(terms.slice(i, i + INSERT_CHUNK))
-            .execute();
-        }
-        for (let i = 0; i < plan.clearLatest.length; i += INSERT_CHUNK) {
-          await tx.updateTable('intel_objects').set({ is_latest: 0 }).where('seq', 'in', plan.clearLatest.slice(i, i + INSERT_CHUNK)).execute();
-        }
-        for (let i = 0; i < plan.clearFirst.length; i += INSERT_CHUNK) {
-          await tx.updateTable('intel_objects').set({ is_first: 0 }).where('seq', 'in', plan.clearFirst.slice(i, i + INSERT_CHUNK)).execute();
-        }
-        if (plan.lastSeq !== null) await tx.updateTable('intel_sequence').set({ last_seq: plan.lastSeq }).where('id', '=', 1).execute();
-        if (statusOf) await upsertStatus(tx, statusOf(plan.outcomes));
-        return plan.outcomes;
+        return out;
       });
+  }
+
+  /** One batch of insertMany, inside its transaction; `last` is the highest seq stored so far. */
+  private async insertBatchIn(tx: Kysely<DB>, collectionId: string, rows: readonly NewIntelObjectVersion[], last: number, writer?: Viewer): Promise<InsertOutcome[]> {
+    const keys = keysOf(rows);
+    const ids = [...keys.keys()];
+    const stored: StoredVersion[] = [];
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const some = ids.slice(i, i + LOOKUP_CHUNK);
+      // Every stored version of these ids, any author: usually none (a new object). One probe of the
+      // (id_key, collection_id) index per key, forced by the lateral subquery (OFFSET 0 keeps it from being
+      // flattened): as one `id_key IN (…)`, a table without statistics yet (a bulk load) was planned as a
+      // walk of the whole collection per batch. The id is compared too: keys may collide. (PostgreSQL
+      // only: SQLite has its own insertMany.)
+      const found = await sql<Omit<StoredVersion, 'seq' | 'tlp'> & { seq: number | string; tlp: number | string }>`
+        SELECT o.seq, o.stix_id, o.author_org_id, o.author_user_id, o.version_key, o.json, o.tlp, o.recipients
+        FROM unnest(${[...new Set(some.map((id) => keys.get(id)!))]}::bigint[]) AS k(key)
+        CROSS JOIN LATERAL (
+          SELECT * FROM intel_objects i WHERE i.id_key = k.key AND i.collection_id = ${collectionId} OFFSET 0
+        ) o
+        WHERE o.stix_id = ANY(${some}::text[])`.execute(tx);
+      for (const f of found.rows) stored.push({ ...f, seq: Number(f.seq), tlp: Number(f.tlp) });
+    }
+    const { flags, existing, foreign, duplicates } = storedState(rows, stored, writer);
+    const plan = planInsert(collectionId, rows, flags, existing, firstSeqOf(this.now(), last), foreign, duplicates, (id) => keys.get(id)!);
+    for (let i = 0; i < plan.added.length; i += INSERT_CHUNK) {
+      await tx
+        .insertInto('intel_objects')
+        .values(plan.added.slice(i, i + INSERT_CHUNK).map((p) => p.row))
+        .execute();
+    }
+    const recipients = plan.added.flatMap((p) => p.principals.map((principal) => ({ seq: p.row.seq, principal })));
+    for (let i = 0; i < recipients.length; i += INSERT_CHUNK) {
+      await tx
+        .insertInto('intel_recipients')
+        .values(recipients.slice(i, i + INSERT_CHUNK))
+        .execute();
+    }
+    const terms = plan.added.flatMap((p) => p.terms.map((term) => ({ term, seq: p.row.seq })));
+    for (let i = 0; i < terms.length; i += INSERT_CHUNK) {
+      await tx
+        .insertInto('intel_terms')
+        .values(terms.slice(i, i + INSERT_CHUNK))
+        .execute();
+    }
+    for (let i = 0; i < plan.clearLatest.length; i += INSERT_CHUNK) {
+      await tx.updateTable('intel_objects').set({ is_latest: 0 }).where('seq', 'in', plan.clearLatest.slice(i, i + INSERT_CHUNK)).execute();
+    }
+    for (let i = 0; i < plan.clearFirst.length; i += INSERT_CHUNK) {
+      await tx.updateTable('intel_objects').set({ is_first: 0 }).where('seq', 'in', plan.clearFirst.slice(i, i + INSERT_CHUNK)).execute();
+    }
+    if (plan.lastSeq !== null) await tx.updateTable('intel_sequence').set({ last_seq: plan.lastSeq }).where('id', '=', 1).execute();
+    return plan.outcomes;
   }
 
   async listObjects(q: ObjectQuery): Promise<{ rows: IntelObjectVersion[]; more: boolean }> {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { TLP_RANK, viewerPrincipals } from '../../intel/access.js';
-import type { InsertOutcome, IntelObjectVersion, IntelStatus, NewIntelObjectVersion, ObjectQuery, UnloggedVersion, VersionMatch, Viewer } from '../../intel/ports.js';
+import type { InsertBatch, InsertOutcome, IntelObjectVersion, NewIntelObjectVersion, ObjectQuery, UnloggedVersion, VersionMatch, Viewer } from '../../intel/ports.js';
 import {
   SqlIntelStore,
   VERSION_COLUMNS,
@@ -162,9 +162,7 @@ export class SqliteIntelStore extends SqlIntelStore {
   private readonly upsertStatus: Database.Statement;
   private readonly pages = new Map<string, Database.Statement>();
   private release: NodeJS.Timeout | null = null;
-  private readonly insertTx: Database.Transaction<
-    (collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer, statusOf?: (outcomes: readonly InsertOutcome[]) => IntelStatus) => InsertOutcome[]
-  >;
+  private readonly insertTx: Database.Transaction<(batches: readonly InsertBatch[]) => InsertOutcome[][]>;
 
   constructor(
     private readonly kdb: Kysely<DB>,
@@ -193,20 +191,22 @@ export class SqliteIntelStore extends SqlIntelStore {
           .map((c) => `${c} = excluded.${c}`)
           .join(', ')}`,
     );
-    this.insertTx = raw.transaction((collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer, statusOf?: (outcomes: readonly InsertOutcome[]) => IntelStatus) => {
-      const outcomes = rows.length === 0 ? [] : this.insertBatch(collectionId, rows, writer);
-      if (statusOf) {
-        const row = fromStatus(statusOf(outcomes));
-        this.upsertStatus.run(STATUS_COLUMNS.map((c) => row[c]));
-      }
-      return outcomes;
-    });
+    this.insertTx = raw.transaction((batches: readonly InsertBatch[]) =>
+      batches.map(({ collectionId, rows, writer, statusOf }) => {
+        const outcomes = rows.length === 0 ? [] : this.insertBatch(collectionId, rows, writer);
+        if (statusOf) {
+          const row = fromStatus(statusOf(outcomes));
+          this.upsertStatus.run(STATUS_COLUMNS.map((c) => row[c]));
+        }
+        return outcomes;
+      }),
+    );
   }
 
-  override async insertVersions(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer, statusOf?: (outcomes: readonly InsertOutcome[]) => IntelStatus): Promise<InsertOutcome[]> {
-    if (rows.length === 0 && !statusOf) return [];
+  override async insertMany(batches: readonly InsertBatch[]): Promise<InsertOutcome[][]> {
+    if (batches.every((b) => b.rows.length === 0 && !b.statusOf)) return batches.map(() => []);
     // IMMEDIATE: take the write lock first, so another process's writer makes this wait (busy_timeout), not fail.
-    const outcomes = await this.kdb.connection().execute(async () => this.insertTx.immediate(collectionId, rows, writer, statusOf));
+    const outcomes = await this.kdb.connection().execute(async () => this.insertTx.immediate(batches));
     this.wrote();
     return outcomes;
   }
@@ -238,7 +238,7 @@ export class SqliteIntelStore extends SqlIntelStore {
     this.release.unref();
   }
 
-  /** insertVersions' transaction: look up what the batch may touch, plan, write. */
+  /** One batch of insertMany's transaction: look up what the batch may touch, plan, write. */
   private insertBatch(collectionId: string, rows: readonly NewIntelObjectVersion[], writer?: Viewer): InsertOutcome[] {
     const stored: StoredVersion[] = [];
     const keys = keysOf(rows);
