@@ -1,3 +1,4 @@
+import { deserialize } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { intelEntry } from './ledger-feed.js';
 import { prepareObject } from './prepare.js';
@@ -7,7 +8,8 @@ import type { PrepareRequest, PrepareResponse } from './prepare-pool.js';
 parentPort?.on('message', (m: PrepareRequest) => {
   try {
     if (m.kind === 'prepare') {
-      parentPort!.postMessage({ id: m.id, results: m.objects.map((o) => prepareObject(o, m.defaultTlp, m.validation)) } satisfies PrepareResponse);
+      const objects = deserialize(m.objects) as unknown[];
+      parentPort!.postMessage({ id: m.id, results: objects.map((o) => prepareObject(o, m.defaultTlp, m.validation)) } satisfies PrepareResponse);
     } else {
       // Copied, not transferred: an entry may be a view into a buffer that others share.
       parentPort!.postMessage({ id: m.id, results: m.rows.map(intelEntry) } satisfies PrepareResponse);

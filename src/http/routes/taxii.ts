@@ -323,6 +323,9 @@ export async function registerTaxiiRoutes(app: FastifyInstance, ctx: Context): P
         if (extra.length > 0) throw new ValidationError(extra.slice(0, 10).map((k) => ({ path: `/${k.slice(0, 40)}`, message: 'is not a property of an envelope' })));
         if (!Array.isArray(objects)) throw new ValidationError([{ path: '/objects', message: 'must be a list of STIX objects' }]);
         const status = await ctx.intel.submit(c, caller, objects);
+        // Queued (and on its way to the preparation worker): the parsed envelope is not needed while this
+        // request waits for its status, and the request would otherwise hold it across that wait.
+        req.body = null;
         await ctx.intel.settle(status.id, POST_SETTLE_MS);
         const latest = await ctx.intel.status(rootId, status.id, caller);
         return send(reply, statusBody(latest), 202);

@@ -79,6 +79,19 @@ test('input the worker cannot be sent, and anything after the worker is gone, is
   assert.deepEqual(await pool.prepare(objects, 'CLEAR'), objects.map((o) => prepareObject(o, 'CLEAR')));
 });
 
+test('a batch the worker held when it stopped is prepared here, from the serialised copy the pool kept', async () => {
+  const pool = new PreparePool(true);
+  const objects = batch(2 * MIN_WORKER_BATCH);
+  await pool.prepare(objects, 'AMBER');
+  await until(() => pool.workerReady);
+  const pending = pool.prepare(objects, 'GREEN');
+  // The caller's objects may change once handed over: the pool prepares what it was given.
+  const given = structuredClone(objects);
+  for (const o of objects) (o as Record<string, unknown>).name = 'changed after prepare()';
+  await pool.close();
+  assert.deepEqual(await pending, given.map((o) => prepareObject(o, 'GREEN')));
+});
+
 test('without the worker everything is prepared on the calling thread', async () => {
   const pool = new PreparePool(false);
   const objects = batch(2 * MIN_WORKER_BATCH);
