@@ -16,7 +16,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -122,6 +122,21 @@ function cpuOf(pid: number, tid?: number): number {
   return (Number(f[11]) + Number(f[12])) / 100;
 }
 
+/** CPU seconds per thread name (threads of one name summed: V8's GC helpers, libuv's pool). */
+function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const key = Number(tid) === pid ? "main" : process.env.BENCH_TIDS ? `${name}:${tid}` : name;
+      out.set(key, (out.get(key) ?? 0) + cpuOf(pid, Number(tid)));
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}
+
 function rssOf(pid: number, field = 'VmHWM'): number {
   const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -134,6 +149,8 @@ try {
   let next = 0;
   const cpu0 = cpuOf(server.pid!);
   const main0 = cpuOf(server.pid!, server.pid!);
+  const threads0 = threadCpu(server.pid!);
+  const client0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: C }, async () => {
@@ -149,9 +166,16 @@ try {
   console.log(`ingest: ${batches * 1000} objects in ${ingestSecs.toFixed(1)} s = ${Math.round((batches * 1000) / ingestSecs)} objects/s (${C} clients, envelopes of 1,000)`);
   const cpu = cpuOf(server.pid!) - cpu0;
   const main = cpuOf(server.pid!, server.pid!) - main0;
+  const clientCpu = process.cpuUsage(client0);
+  const us = (s: number) => ((s * 1e6) / (batches * 1000)).toFixed(1);
   console.log(
     `server CPU during the ingest: ${cpu.toFixed(1)} s in all threads (${Math.round((batches * 1000) / cpu)} objects per CPU second), ${main.toFixed(1)} s on its main thread (${Math.round((batches * 1000) / main)} objects per main-thread second)`,
   );
+  // Per object: what the two cores are shared between (the client builds, sends and polls on the same machine).
+  const clientSecs = (clientCpu.user + clientCpu.system) / 1e6;
+  const threads = [...threadCpu(server.pid!)].map(([name, secs]) => [name, secs - (threads0.get(name) ?? 0)] as const).filter(([, secs]) => secs >= 0.05);
+  console.log(`server threads: ${threads.map(([name, secs]) => `${name} ${us(secs)} µs`).join(', ')}`);
+  console.log(`CPU per object: server ${us(cpu)} µs (main thread ${us(main)} µs), this client ${us(clientSecs)} µs; ${((cpu + clientSecs) / ingestSecs).toFixed(2)} of 2 cores busy`);
   console.log(
     `server peak RSS after ingest: ${rssOf(server.pid!).toFixed(0)} MB (now: heap and other anonymous ${rssOf(server.pid!, 'RssAnon').toFixed(0)} MB, files ${rssOf(server.pid!, 'RssFile').toFixed(0)} MB, shared ${rssOf(server.pid!, 'RssShmem').toFixed(0)} MB)`,
   );
