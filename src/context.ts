@@ -16,7 +16,7 @@ import { systemClock, type Clock } from './registry/clock.js';
 import type { RegistryDeps } from './registry/deps.js';
 import { MemberService } from './registry/member-service.js';
 import { OrgService } from './registry/org-service.js';
-import { IntelService, DEFAULT_GRANTS } from './intel/service.js';
+import { IntelService, DEFAULT_GRANTS, type IntelDeps } from './intel/service.js';
 import { intelLedgerFeed } from './intel/ledger-feed.js';
 import type { IntelStore, Recipient } from './intel/ports.js';
 import { openPostgresStore } from './store/postgres/open.js';
@@ -117,8 +117,9 @@ export async function createContext(config: Config, options: ContextOptions = {}
   feeds.push(registryLedgerFeed(store.registry, (kind, data, key) => ledger.append(kind, data, key)));
   const indexReleases = releaseIndexFeed(store.log, store.releases);
   feeds.push(indexReleases);
-  const intel = buildIntel(store, clock, loggers, { workerThread: config.intelWorker });
-  feeds.push(intelLedgerFeed(store.intel, ledger));
+  const intelFeed = intelLedgerFeed(store.intel, ledger);
+  feeds.push(intelFeed);
+  const intel = buildIntel(store, clock, loggers, { workerThread: config.intelWorker, remember: intelFeed.remember });
   const notifyLog = loggers.root.child({ subsystem: 'notify' });
   const smtp = config.smtp ? new SmtpSender(smtpConfigFromUrl(config.smtp.url, config.smtp.from), { clock }) : null;
   const notifier = new Notifier({
@@ -200,7 +201,7 @@ export async function configuredWitnesses(registry: RegistryStore): Promise<Witn
 }
 
 /** The intel service with recipients resolved against the registry and sharing groups. */
-export function buildIntel(store: Store, clock: Clock, loggers: Loggers, options: { workerThread?: boolean } = {}): IntelService {
+export function buildIntel(store: Store, clock: Clock, loggers: Loggers, options: Pick<IntelDeps, 'workerThread' | 'remember'> = {}): IntelService {
   const log = loggers.root.child({ subsystem: 'intel' });
   return new IntelService({
     ...options,

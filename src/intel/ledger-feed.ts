@@ -30,8 +30,12 @@ export type IntelEntrySource = Pick<IntelObjectVersion, 'json' | 'salt' | 'colle
 
 /** The log entry of one version. */
 export function intelEntry(v: IntelEntrySource): Uint8Array {
+  return intelEntryOf(canonicalJson(JSON.parse(v.json)), v);
+}
+
+/** The log entry of one version whose object's canonical JSON is `content` (the preparation worker has the object parsed). */
+export function intelEntryOf(content: string, v: Omit<IntelEntrySource, 'json'>): Uint8Array {
   if (v.salt === null) {
-    const content = canonicalJson(JSON.parse(v.json));
     // A log entry is at most 64 KiB: a bigger CLEAR object is logged by its digest.
     const body =
       content.length <= MAX_INLINE
@@ -39,7 +43,7 @@ export function intelEntry(v: IntelEntrySource): Uint8Array {
         : canonicalJson({ type: INTEL_ENTRY_TYPE, collection: v.collection_id, id: v.stix_id, version: v.version, sha256: createHash('sha256').update(content).digest('hex') });
     return new TextEncoder().encode(body);
   }
-  return commit(INTEL_COMMITMENT_KIND, intelCommitmentContent(v.json), Buffer.from(v.salt, 'hex')).entry;
+  return commit(INTEL_COMMITMENT_KIND, new TextEncoder().encode(content), Buffer.from(v.salt, 'hex')).entry;
 }
 
 /** How the feed logs its entries: a batch of one kind with one promise for all (the ledger's appendMany). */
@@ -47,20 +51,55 @@ export interface IntelAppend {
   appendMany(kind: string, entries: readonly { data: Uint8Array; key: string }[]): Promise<number[]>;
 }
 
+/** Entries remembered from ingestion at most (~10 MB); past it, the feed computes them from the stored rows. */
+export const REMEMBERED_ENTRIES = 65_536;
+
+/** The feed: call it to log what is not logged yet; `remember` hands it entries computed while ingesting. */
+export type IntelLedgerFeed = (() => Promise<void>) & {
+  /**
+   * The entries of versions just stored, by seq, computed by the preparation
+   * worker from the object it had parsed: the feed then logs them without
+   * reading each object back and sending it to the worker again. Only a
+   * shortcut: whatever is not remembered (after a restart, past
+   * REMEMBERED_ENTRIES) is computed from the stored row, to the same bytes.
+   */
+  remember(entries: Iterable<readonly [seq: number, entry: Uint8Array]>): void;
+};
+
 /** `pool` computes the entries (canonical JSON, commitments) off the server's thread; by default the process's shared one. */
-export function intelLedgerFeed(store: IntelStore, append: IntelAppend, pool?: Pick<PreparePool, 'entries'>) {
+export function intelLedgerFeed(store: IntelStore, append: IntelAppend, pool?: Pick<PreparePool, 'entries'>): IntelLedgerFeed {
   let after = 0;
   let entries = pool;
-  return async (): Promise<void> => {
+  const remembered = new Map<number, Uint8Array>();
+  const feed = async (): Promise<void> => {
     for (;;) {
       const rows = await store.unlogged(after, BATCH);
-      if (rows.length === 0) return;
-      entries ??= (await import('./prepare-pool.js')).sharedPreparePool();
-      const data = await entries.entries(rows);
-      await append.appendMany('intel', rows.map((r, i) => ({ data: data[i]!, key: `intel:${r.seq}` })));
+      if (rows.length === 0) break;
+      const missing = rows.filter((r) => !remembered.has(r.seq));
+      let computed: Uint8Array[] = [];
+      if (missing.length > 0) {
+        entries ??= (await import('./prepare-pool.js')).sharedPreparePool();
+        computed = await entries.entries(missing);
+      }
+      let k = 0;
+      await append.appendMany(
+        'intel',
+        rows.map((r) => ({ data: remembered.get(r.seq) ?? computed[k++]!, key: `intel:${r.seq}` })),
+      );
       after = rows[rows.length - 1]!.seq;
       await store.markLogged(after);
-      if (rows.length < BATCH) return;
+      for (const r of rows) remembered.delete(r.seq);
+      if (rows.length < BATCH) break;
     }
+    // Versions deleted before they were logged leave their entries behind.
+    for (const seq of remembered.keys()) if (seq <= after) remembered.delete(seq);
   };
+  return Object.assign(feed, {
+    remember(list: Iterable<readonly [number, Uint8Array]>): void {
+      for (const [seq, entry] of list) {
+        if (remembered.size >= REMEMBERED_ENTRIES) return;
+        if (seq > after) remembered.set(seq, entry);
+      }
+    },
+  });
 }

@@ -27,7 +27,7 @@ export const IDLE_MS = 3_000;
 
 export type PrepareRequest =
   /** `objects`: the batch in V8's serialisation (node:v8 `serialize`). */
-  | { id: number; kind: 'prepare'; objects: Uint8Array; defaultTlp: TlpLevel; validation?: StixValidationOptions }
+  | { id: number; kind: 'prepare'; objects: Uint8Array; defaultTlp: TlpLevel; validation?: StixValidationOptions; collectionId?: string }
   | { id: number; kind: 'entries'; rows: IntelEntrySource[] };
 
 export type PrepareResponse = { id: number; results: Prepared[] | Uint8Array[] } | { id: number; error: string } | { ready: true };
@@ -65,8 +65,8 @@ export class PreparePool {
    * heap then holds a 1,000-object batch as one buffer outside it, not as
    * ~15,000 objects that every scavenge copies until the worker answers.
    */
-  prepare(objects: unknown[], defaultTlp: TlpLevel, validation?: StixValidationOptions): Promise<Prepared[]> {
-    const inline = () => objects.map((o) => prepareObject(o, defaultTlp, validation));
+  prepare(objects: unknown[], defaultTlp: TlpLevel, validation?: StixValidationOptions, collectionId?: string): Promise<Prepared[]> {
+    const inline = () => objects.map((o) => prepareObject(o, defaultTlp, validation, collectionId));
     if (!this.goesToWorker(objects.length)) return Promise.resolve().then(inline);
     let data: Uint8Array;
     try {
@@ -77,9 +77,9 @@ export class PreparePool {
     }
     return this.run(
       objects.length,
-      (id) => ({ id, kind: 'prepare', objects: data, defaultTlp, validation }),
+      (id) => ({ id, kind: 'prepare', objects: data, defaultTlp, validation, collectionId }),
       inline,
-      () => (deserialize(data) as unknown[]).map((o) => prepareObject(o, defaultTlp, validation)),
+      () => (deserialize(data) as unknown[]).map((o) => prepareObject(o, defaultTlp, validation, collectionId)),
     ) as Promise<Prepared[]>;
   }
 

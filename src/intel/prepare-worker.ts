@@ -9,7 +9,7 @@ parentPort?.on('message', (m: PrepareRequest) => {
   try {
     if (m.kind === 'prepare') {
       const objects = deserialize(m.objects) as unknown[];
-      parentPort!.postMessage({ id: m.id, results: objects.map((o) => prepareObject(o, m.defaultTlp, m.validation)) } satisfies PrepareResponse);
+      parentPort!.postMessage({ id: m.id, results: objects.map((o) => prepareObject(o, m.defaultTlp, m.validation, m.collectionId)) } satisfies PrepareResponse);
     } else {
       // Copied, not transferred: an entry may be a view into a buffer that others share.
       parentPort!.postMessage({ id: m.id, results: m.rows.map(intelEntry) } satisfies PrepareResponse);

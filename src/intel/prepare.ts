@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { idKey } from './id-key.js';
+import { intelEntryOf } from './ledger-feed.js';
+import { canonicalJson } from './stix/deterministic-id.js';
 import type { NewIntelObjectVersion, StatusDetail } from './ports.js';
 import { validateStixObject, type StixValidationOptions } from './stix.js';
 import { termsOf } from './terms.js';
@@ -15,7 +18,7 @@ import { tlpOf, type TlpLevel } from './tlp.js';
 /** Accord's property extension naming who an AMBER or RED object is shared with. */
 export const SHARING_EXTENSION_ID = 'extension-definition--95134031-617f-408f-baad-23112f5fa8a1';
 
-export type PreparedRow = Omit<NewIntelObjectVersion, 'author_org_id' | 'author_user_id' | 'recipients' | 'salt' | 'created' | 'id_key'> & {
+export type PreparedRow = Omit<NewIntelObjectVersion, 'author_org_id' | 'author_user_id' | 'recipients' | 'created' | 'id_key'> & {
   /** null when the object has no `created` (an SCO): the service uses the time it stores it. */
   created: string | null;
   id_key: number;
@@ -30,7 +33,25 @@ export type Prepared =
       /** For a failure found later (an unknown recipient). */
       id: string;
       version: string;
+      /** The version's ledger entry (ledger-feed.ts intelEntry of the row), when prepared for a collection. */
+      entry?: Uint8Array;
     };
+
+let salts = Buffer.alloc(0);
+let saltAt = 0;
+
+/** A fresh 32-byte commitment salt, hex; drawn from the CSPRNG 1,024 at a time (one call per salt was 4% of ingestion). */
+export function freshSalt(): string {
+  if (saltAt + 32 > salts.length) {
+    salts = randomBytes(32 * 1024);
+    saltAt = 0;
+  }
+  const hex = salts.toString('hex', saltAt, saltAt + 32);
+  // Each salt is used once: wipe it from the pool.
+  salts.fill(0, saltAt, saltAt + 32);
+  saltAt += 32;
+  return hex;
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -43,7 +64,12 @@ export function versionOf(obj: Record<string, unknown>): string {
   return '';
 }
 
-export function prepareObject(obj: unknown, defaultTlp: TlpLevel, validation?: StixValidationOptions): Prepared {
+/**
+ * Validates and prepares one posted object. With `collectionId` (what ingestion passes), non-CLEAR
+ * rows get their commitment salt here and the result carries the version's ledger entry, computed
+ * from the object already parsed; without it, the salt is left to the caller (null).
+ */
+export function prepareObject(obj: unknown, defaultTlp: TlpLevel, validation?: StixValidationOptions, collectionId?: string): Prepared {
   const id = isRecord(obj) && typeof obj.id === 'string' ? obj.id.slice(0, 200) : '';
   const version = isRecord(obj) ? versionOf(obj).slice(0, 40) : '';
   const v = validateStixObject(obj, validation);
@@ -65,21 +91,20 @@ export function prepareObject(obj: unknown, defaultTlp: TlpLevel, validation?: S
     }
     recipientRefs = list;
   }
-  return {
-    row: {
-      stix_id: o.id as string,
-      type: o.type as string,
-      version: versionOf(o),
-      spec_version: typeof o.spec_version === 'string' ? o.spec_version : '2.1',
-      tlp,
-      revoked: o.revoked === true,
-      json: JSON.stringify(o),
-      terms: termsOf(o),
-      created: typeof o.created === 'string' ? o.created : null,
-      id_key: idKey(o.id as string),
-    },
-    recipientRefs,
-    id,
-    version,
+  const row: PreparedRow = {
+    stix_id: o.id as string,
+    type: o.type as string,
+    version: versionOf(o),
+    spec_version: typeof o.spec_version === 'string' ? o.spec_version : '2.1',
+    tlp,
+    revoked: o.revoked === true,
+    json: JSON.stringify(o),
+    salt: collectionId !== undefined && tlp !== 'CLEAR' ? freshSalt() : null,
+    terms: termsOf(o),
+    created: typeof o.created === 'string' ? o.created : null,
+    id_key: idKey(o.id as string),
   };
+  if (collectionId === undefined) return { row, recipientRefs, id, version };
+  const entry = intelEntryOf(canonicalJson(o), { salt: row.salt, collection_id: collectionId, stix_id: row.stix_id, version: row.version });
+  return { row, recipientRefs, id, version, entry };
 }

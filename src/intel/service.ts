@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { AccordError, BackPressureError } from '../errors.js';
 import type { Clock } from '../registry/clock.js';
 import type { Principal, Role } from '../registry/types.js';
@@ -21,7 +21,7 @@ import type {
   Viewer,
 } from './ports.js';
 import { PreparePool, sharedPreparePool } from './prepare-pool.js';
-import { SHARING_EXTENSION_ID, versionOf, type Prepared } from './prepare.js';
+import { freshSalt, SHARING_EXTENSION_ID, versionOf, type Prepared } from './prepare.js';
 import type { StixValidationOptions } from './stix.js';
 import { tlpMarkingId, type TlpLevel } from './tlp.js';
 
@@ -57,6 +57,8 @@ export interface IntelDeps {
   /** Validate and prepare objects on a worker thread (default true); false keeps it all on the calling thread. */
   workerThread?: boolean;
   onError?: (err: unknown) => void;
+  /** Told the ledger entries of versions once they are stored, by seq (the intel ledger feed's `remember`). */
+  remember?: (entries: Iterable<readonly [seq: number, entry: Uint8Array]>) => void;
 }
 
 /** The grants `accord init` gives the default collection: every member reads; every role but viewer writes. */
@@ -136,6 +138,8 @@ interface Job {
 interface Unit {
   job: Job;
   rows: NewIntelObjectVersion[];
+  /** Each row's ledger entry, as prepared. */
+  entries: (Uint8Array | undefined)[];
   refused: StatusDetail[];
   end: number;
 }
@@ -321,7 +325,7 @@ export class IntelService {
     for (let start = 0; start < objects.length; start += this.chunkSize) {
       const n = prepared.length;
       ready.push(false);
-      const p = this.pool.prepare(objects.slice(start, start + this.chunkSize), collection.default_tlp, this.deps.validation);
+      const p = this.pool.prepare(objects.slice(start, start + this.chunkSize), collection.default_tlp, this.deps.validation, collection.id);
       // Awaited in turn by storeGroup(); until then a failure must not count as unhandled.
       p.then(
         () => (ready[n] = true),
@@ -425,13 +429,17 @@ export class IntelService {
   private async unit(job: Job, n: number): Promise<Unit> {
     job.viewer ??= await this.viewer(job.caller);
     const rows: NewIntelObjectVersion[] = [];
+    const entries: (Uint8Array | undefined)[] = [];
     const refused: StatusDetail[] = [];
     for (const p of await job.prepared[n]!) {
       const r = await this.complete(p, job.caller, job.resolved);
       if ('failure' in r) refused.push(r.failure);
-      else rows.push(r.row);
+      else {
+        rows.push(r.row);
+        entries.push('entry' in p ? p.entry : undefined);
+      }
     }
-    return { job, rows, refused, end: Math.min((n + 1) * this.chunkSize, job.details.length) };
+    return { job, rows, entries, refused, end: Math.min((n + 1) * this.chunkSize, job.details.length) };
   }
 
   /**
@@ -441,7 +449,7 @@ export class IntelService {
    */
   private async commit(units: readonly Unit[]): Promise<void> {
     const next = new Map<Job, IntelStatus>();
-    await this.deps.store.insertMany(
+    const outcomes = await this.deps.store.insertMany(
       units.map((u) => ({
         collectionId: u.job.collection.id,
         rows: u.rows,
@@ -453,6 +461,16 @@ export class IntelService {
         },
       })),
     );
+    if (this.deps.remember) {
+      const stored: [number, Uint8Array][] = [];
+      units.forEach((u, i) =>
+        outcomes[i]!.forEach((o, j) => {
+          const entry = u.entries[j];
+          if (o.kind === 'added' && entry !== undefined) stored.push([o.seq, entry]);
+        }),
+      );
+      this.deps.remember(stored);
+    }
     for (const u of units) {
       const job = u.job;
       job.status = next.get(job)!;
@@ -522,23 +540,6 @@ export class IntelService {
     return s;
   }
 
-  /** The authors' organisations and version instants of the versions of `ids` in a collection that `viewer` may read. */
-  private salts: Buffer = Buffer.alloc(0);
-  private saltAt = 0;
-
-  /** A fresh 32-byte commitment salt, hex; drawn from the CSPRNG 1,000 at a time (one call per salt was 4% of ingestion). */
-  private salt(): string {
-    if (this.saltAt + 32 > this.salts.length) {
-      this.salts = randomBytes(32 * 1024);
-      this.saltAt = 0;
-    }
-    const hex = this.salts.toString('hex', this.saltAt, this.saltAt + 32);
-    // Each salt is used once: wipe it from the pool.
-    this.salts.fill(0, this.saltAt, this.saltAt + 32);
-    this.saltAt += 32;
-    return hex;
-  }
-
   /** A prepared object made a row: its recipients resolved, who posts it, its salt. */
   private async complete(
     p: Prepared,
@@ -570,7 +571,8 @@ export class IntelService {
         recipients,
         revoked: r.revoked,
         json: r.json,
-        salt: r.tlp === 'CLEAR' ? null : this.salt(),
+        // Drawn on the preparation worker (its ledger entry commits under it); a row prepared without one gets one here.
+        salt: r.tlp === 'CLEAR' ? null : (r.salt ?? freshSalt()),
         terms: r.terms,
         created: r.created ?? this.deps.clock.now().toISOString(),
         id_key: r.id_key,
