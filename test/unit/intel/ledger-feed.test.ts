@@ -6,17 +6,30 @@ import { prepareObject } from '../../../src/intel/prepare.js';
 import { deterministicScoId } from '../../../src/intel/stix/deterministic-id.js';
 import { tlpMarkingId } from '../../../src/intel/tlp.js';
 import { openSqliteStore } from '../../../src/store/sqlite/open.js';
+import type { IntelStore, NewIntelObjectVersion } from '../../../src/intel/ports.js';
 import { makeApiRoot, makeCollection, makeVersion } from '../../store/intel-contract.js';
 
-test("the ledger feed logs a batch through the ledger's appendMany: each version once, under intel:<seq>, then moves its cursor", async () => {
+/** A fresh in-memory store with one collection holding `versions`, and the seqs they were stored under; closed after `run`. */
+async function withStored(
+  versions: NewIntelObjectVersion[],
+  run: (s: IntelStore, collectionId: string, seqs: number[]) => Promise<void>,
+): Promise<void> {
   const store = await openSqliteStore(':memory:');
   try {
     const s = store.intel;
     await s.putApiRoot(makeApiRoot(1));
     const c = makeCollection(1);
     await s.putCollection(c);
-    const versions = Array.from({ length: 5 }, (_, i) => makeVersion(i + 1, { salt: i % 2 ? null : 'ab'.repeat(32) }));
     const seqs = (await s.insertVersions(c.id, versions)).map((o) => (o.kind === 'added' ? o.seq : -1));
+    await run(s, c.id, seqs);
+  } finally {
+    await store.close();
+  }
+}
+
+test("the ledger feed logs a batch through the ledger's appendMany: each version once, under intel:<seq>, then moves its cursor", async () => {
+  const versions = Array.from({ length: 5 }, (_, i) => makeVersion(i + 1, { salt: i % 2 ? null : 'ab'.repeat(32) }));
+  await withStored(versions, async (s, collectionId, seqs) => {
     const calls: { kind: string; keys: string[]; data: string[] }[] = [];
     const feed = intelLedgerFeed(
       s,
@@ -37,14 +50,12 @@ test("the ledger feed logs a batch through the ledger's appendMany: each version
     );
     assert.deepEqual(
       calls[0]!.data,
-      versions.map((v) => Buffer.from(intelEntry({ ...v, collection_id: c.id })).toString('hex')),
+      versions.map((v) => Buffer.from(intelEntry({ ...v, collection_id: collectionId })).toString('hex')),
     );
     assert.deepEqual(await s.unlogged(0, 10), [], 'the cursor moved past them');
     await feed();
     assert.equal(calls.length, 1, 'nothing logged twice');
-  } finally {
-    await store.close();
-  }
+  });
 });
 
 test('entries prepared with the object are the bytes the feed would compute from the stored row', () => {
@@ -70,14 +81,8 @@ test('entries prepared with the object are the bytes the feed would compute from
 });
 
 test('the feed logs remembered entries as they are and computes only the others', async () => {
-  const store = await openSqliteStore(':memory:');
-  try {
-    const s = store.intel;
-    await s.putApiRoot(makeApiRoot(1));
-    const c = makeCollection(1);
-    await s.putCollection(c);
-    const versions = Array.from({ length: 6 }, (_, i) => makeVersion(i + 1));
-    const seqs = (await s.insertVersions(c.id, versions)).map((o) => (o.kind === 'added' ? o.seq : -1));
+  const versions = Array.from({ length: 6 }, (_, i) => makeVersion(i + 1));
+  await withStored(versions, async (s, collectionId, seqs) => {
     const computedFor: number[] = [];
     const logged: { key: string; data: string }[] = [];
     const feed = intelLedgerFeed(
@@ -104,14 +109,12 @@ test('the feed logs remembered entries as they are and computes only the others'
       seqs.map((q) => `intel:${q}`),
     );
     for (const [i, q] of seqs.entries()) {
-      const want = i % 2 === 0 ? Buffer.from(`remembered ${q}`) : Buffer.from(intelEntry({ ...versions[i]!, collection_id: c.id }));
+      const want = i % 2 === 0 ? Buffer.from(`remembered ${q}`) : Buffer.from(intelEntry({ ...versions[i]!, collection_id: collectionId }));
       assert.equal(logged[i]!.data, want.toString('hex'));
     }
     // Entries for seqs the feed has passed are not kept, and nothing is logged twice.
     feed.remember([[seqs[0]!, Buffer.from('late')]]);
     await feed();
     assert.equal(logged.length, seqs.length);
-  } finally {
-    await store.close();
-  }
+  });
 });
