@@ -1,5 +1,5 @@
 import { hashValueProblem } from '../hashes.js';
-import { EXTENSION_TYPES, PREDEFINED_EXTENSIONS, REF_RULES, RESERVED_PROPERTIES, type Category } from './catalog.js';
+import { EXTENSION_TYPES, PREDEFINED_EXTENSIONS, REF_RULES, RESERVED_PROPERTIES, type Category, type RefRule } from './catalog.js';
 import {
   checkBoolean, checkDictionary, checkIdentifier, checkInteger, checkOrder, checkRef, checkRefs, checkString, checkStringList,
   checkTimestamp, has, type Ctx,
@@ -119,8 +119,12 @@ export function checkPropertyNames(ctx: Ctx, obj: Obj, path: string, allowed: re
 }
 
 /** §3.1 name suffixes: `_ref` holds an identifier, `_refs` a list of them, `_bin` base64, `_hex` hex. */
+/** The reference rules of each type the catalogue names, merged with the common ones once (not per object). */
+const MERGED_REF_RULES = new Map(Object.entries(REF_RULES).map(([type, rules]) => [type, { ...REF_RULES['*'], ...rules }]));
+
 export function checkSuffixes(ctx: Ctx, obj: Obj, path: string, type: string): void {
-  const rules = { ...REF_RULES['*'], ...(REF_RULES[type] ?? {}) };
+  // Other types (custom ones, whatever the poster names) have the common rules only.
+  const rules: Readonly<Record<string, RefRule | undefined>> = MERGED_REF_RULES.get(type) ?? REF_RULES['*']!;
   for (const [k, v] of Object.entries(obj)) {
     if (k.endsWith('_ref')) checkRef(ctx, obj, k, path, rules[k]);
     else if (k.endsWith('_refs')) checkRefs(ctx, obj, k, path, rules[k]);

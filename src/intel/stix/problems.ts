@@ -2,7 +2,13 @@ import type { FieldProblem } from '../../errors.js';
 
 /** Appends RFC 6901 reference tokens to a JSON pointer (`~` → `~0`, `/` → `~1`). */
 export function pointer(base: string, ...tokens: (string | number)[]): string {
-  return base + tokens.map((t) => `/${String(t).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  // Built for every property checked, valid or not: most tokens need no escaping, so skip the replaces.
+  let out = base;
+  for (const t of tokens) {
+    const s = String(t);
+    out += `/${s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s}`;
+  }
+  return out;
 }
 
 /**
