@@ -754,6 +754,17 @@ export function runIntelStoreContract({ name, newStore, skip = false }: IntelSto
         assert.deepEqual((await s.insertMany([{ collectionId: C1, rows: [v, w] }]))[0]!.map((o) => o.kind), ['added', 'added']);
       });
 
+      it('a transaction the database abandons half way (a constraint on a search term) stores nothing and leaves the store usable', async (s) => {
+        const v = makeVersion(5);
+        // A term no caller can produce (the type forbids it): the database refuses the row (NOT NULL), mid-transaction.
+        const bad = { ...makeVersion(6), terms: ['v:ok', null as unknown as string] };
+        await assert.rejects(s.insertMany([{ collectionId: C1, rows: [v], statusOf: () => makeStatus('r-1', { collection_id: C1 }) }, { collectionId: C1, rows: [bad] }]));
+        assert.equal(await s.getLatest([C1], v.stix_id, VIEWERS.author!), null);
+        assert.equal(await s.getStatus('r-1'), null);
+        assert.deepEqual(await s.unlogged(0, 10), []);
+        assert.deepEqual((await s.insertMany([{ collectionId: C1, rows: [v, { ...bad, terms: ['v:ok'] }] }]))[0]!.map((o) => o.kind), ['added', 'added']);
+      });
+
       it('putStatusIfAbsent never overwrites a stored status', async (s) => {
         const pending = makeStatus('st-3', { collection_id: C1 });
         const done: IntelStatus = { ...pending, status: 'complete', pending_count: 0, pendings: [], success_count: 1, successes: [{ id: 'x--1', version: 'v' }] };
