@@ -21,9 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { DEFAULT_COLLECTION_ID } from '../src/context.js';
-import { SHARING_EXTENSION_ID } from '../src/intel/service.js';
-import { deterministicScoId } from '../src/intel/stix/deterministic-id.js';
-import { TLP_LEVELS, tlpMarkingId } from '../src/intel/tlp.js';
+import { mixedObjects } from './intel-mix.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const C = Number(process.argv[3] ?? 2);
@@ -72,36 +70,9 @@ let { child: server, ready } = startServer();
 let url = await ready;
 const objectsUrl = `${url}/taxii2/api/collections/${DEFAULT_COLLECTION_ID}/objects/`;
 
-/** A mixed envelope: 50% indicators, 30% observables, 20% relationships, TLP levels round-robin, 10% naming a recipient org. */
+/** A mixed envelope (intel-mix.ts), 10% of its AMBER and RED objects naming a recipient org. */
 function envelope(batch: number, size = 1000): string {
-  const objects: Record<string, unknown>[] = [];
-  const now = new Date().toISOString();
-  let lastIndicator = '';
-  for (let i = 0; i < size; i++) {
-    const n = batch * size + i;
-    const tlp = TLP_LEVELS[n % TLP_LEVELS.length]!;
-    const ip = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
-    const marking = { object_marking_refs: [tlpMarkingId(tlp)] };
-    const share = n % 10 === 0 && (tlp === 'AMBER' || tlp === 'RED') ? { extensions: { [SHARING_EXTENSION_ID]: { extension_type: 'property-extension', recipients: ['org:demo-contoso-cloud'] } } } : {};
-    const kind = i % 10;
-    if (kind < 5) {
-      lastIndicator = `indicator--${randomUUID()}`;
-      objects.push({
-        type: 'indicator', spec_version: '2.1', id: lastIndicator, created: now, modified: now, name: `bench ${n}`,
-        pattern: n % 2 === 0 ? `[ipv4-addr:value = '${ip}']` : `[domain-name:value = 'h${n}.bench.example'] OR [url:value = 'http://h${n}.bench.example/x']`,
-        pattern_type: 'stix', valid_from: now, labels: ['bench'], ...marking, ...share,
-      });
-    } else if (kind < 8) {
-      const o: Record<string, unknown> = { type: 'ipv4-addr', spec_version: '2.1', value: ip };
-      objects.push({ ...o, id: deterministicScoId(o), ...marking });
-    } else {
-      objects.push({
-        type: 'relationship', spec_version: '2.1', id: `relationship--${randomUUID()}`, created: now, modified: now,
-        relationship_type: 'indicates', source_ref: lastIndicator, target_ref: 'malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b', ...marking,
-      });
-    }
-  }
-  return JSON.stringify({ objects });
+  return JSON.stringify({ objects: mixedObjects(batch, size, 'org:demo-contoso-cloud') });
 }
 
 async function post(body: string): Promise<void> {
@@ -128,7 +99,7 @@ function threadCpu(pid: number): Map<string, number> {
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
       const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      const key = Number(tid) === pid ? "main" : process.env.BENCH_TIDS ? `${name}:${tid}` : name;
+      const key = Number(tid) === pid ? 'main' : process.env.BENCH_TIDS ? `${name}:${tid}` : name;
       out.set(key, (out.get(key) ?? 0) + cpuOf(pid, Number(tid)));
     } catch {
       // The thread ended meanwhile.
