@@ -76,9 +76,7 @@ export class PreparePool {
       return Promise.resolve().then(inline);
     }
     return this.run(
-      objects.length,
       (id) => ({ id, kind: 'prepare', objects: data, defaultTlp, validation, collectionId }),
-      inline,
       () => (deserialize(data) as unknown[]).map((o) => prepareObject(o, defaultTlp, validation, collectionId)),
     ) as Promise<Prepared[]>;
   }
@@ -87,7 +85,8 @@ export class PreparePool {
   entries(rows: readonly IntelEntrySource[]): Promise<Uint8Array[]> {
     const slim = (): IntelEntrySource[] => rows.map((r) => ({ json: r.json, salt: r.salt, collection_id: r.collection_id, stix_id: r.stix_id, version: r.version }));
     const inline = () => rows.map(intelEntry);
-    return this.run(rows.length, (id) => ({ id, kind: 'entries', rows: slim() }), inline, inline) as Promise<Uint8Array[]>;
+    if (!this.goesToWorker(rows.length)) return Promise.resolve().then(inline);
+    return this.run((id) => ({ id, kind: 'entries', rows: slim() }), inline) as Promise<Uint8Array[]>;
   }
 
   /** Whether a batch of `size` would be sent to the worker now (starting it if need be). */
@@ -96,10 +95,9 @@ export class PreparePool {
     return w !== null && this.ready;
   }
 
-  /** Sends a request to the worker, or runs `inline` here; `fallback` answers it here if the worker fails or cannot take it. */
-  private run(size: number, request: (id: number) => PrepareRequest, inline: () => Prepared[] | Uint8Array[], fallback: () => Prepared[] | Uint8Array[]): Promise<Prepared[] | Uint8Array[]> {
-    const w = this.goesToWorker(size) ? this.worker : null;
-    if (w === null) return Promise.resolve().then(inline);
+  /** Sends a request to the worker (callers check goesToWorker first); `fallback` answers it here if the worker fails or cannot take it. */
+  private run(request: (id: number) => PrepareRequest, fallback: () => Prepared[] | Uint8Array[]): Promise<Prepared[] | Uint8Array[]> {
+    const w = this.worker!;
     return new Promise<Prepared[] | Uint8Array[]>((resolve, reject) => {
       const id = this.nextId++;
       const here = () => {
