@@ -27,6 +27,7 @@ import { registerCsafProviderRoutes } from './routes/csaf-provider.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { registerCheckRoutes } from './routes/check.js';
 import { registerMatchRoutes } from './routes/match.js';
+import { holdsNul } from '../nul.js';
 
 type AjvInstance = Ajv;
 // ajv-formats is CommonJS; under NodeNext its default export is the module object.
@@ -158,14 +159,4 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerWebRoutes(app, options.webRoot ?? null);
   return app;
-}
-
-/** Whether a parsed JSON value holds a NUL character in any string or key (depth-bounded by the body limit). */
-function holdsNul(v: unknown, depth = 0): boolean {
-  if (typeof v === 'string') return v.includes('\u0000');
-  if (v === null || typeof v !== 'object' || depth > 64) return false;
-  // Only parsed JSON is walked: raw bodies (SBOMs, logs) arrive as buffers or streams and are checked by their own parsers.
-  if (!Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) return false;
-  for (const [k, x] of Object.entries(v)) if (k.includes('\u0000') || holdsNul(x, depth + 1)) return true;
-  return false;
 }

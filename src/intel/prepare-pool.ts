@@ -1,8 +1,10 @@
 import { deserialize, serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { collectGarbage } from './heap.js';
+import { parseEnvelope, type EnvelopeRefusal } from './envelope.js';
 import { intelEntry, type IntelEntrySource } from './ledger-feed.js';
-import { prepareObject, type Prepared } from './prepare.js';
+import type { StatusDetail } from './ports.js';
+import { detailOf, prepareObject, type Prepared } from './prepare.js';
 import type { StixValidationOptions } from './stix.js';
 import type { TlpLevel } from './tlp.js';
 
@@ -22,19 +24,54 @@ import type { TlpLevel } from './tlp.js';
 
 /** Smaller batches are prepared on the calling thread: a round trip would cost more than it saves. */
 export const MIN_WORKER_BATCH = 64;
+/** Envelope texts shorter than this (~50 objects) are parsed and prepared on the calling thread. */
+export const MIN_WORKER_TEXT = 32 * 1024;
 /** A worker without work for this long is stopped. */
 export const IDLE_MS = 3_000;
 
+/** How to prepare a batch of objects. */
+export interface PrepareOptions {
+  defaultTlp: TlpLevel;
+  validation?: StixValidationOptions;
+  collectionId?: string;
+}
+
 export type PrepareRequest =
   /** `objects`: the batch in V8's serialisation (node:v8 `serialize`). */
-  | { id: number; kind: 'prepare'; objects: Uint8Array; defaultTlp: TlpLevel; validation?: StixValidationOptions; collectionId?: string }
+  | ({ id: number; kind: 'prepare'; objects: Uint8Array } & PrepareOptions)
+  /** A TAXII envelope's text: answered with its details (or refusal), then each chunk's preparation. */
+  | ({ id: number; kind: 'envelope'; text: string; chunkSize: number } & PrepareOptions)
   | { id: number; kind: 'entries'; rows: IntelEntrySource[] };
 
-export type PrepareResponse = { id: number; results: Prepared[] | Uint8Array[] } | { id: number; error: string } | { ready: true };
+export type PrepareResponse =
+  | { id: number; results: Prepared[] | Uint8Array[] }
+  | { id: number; details: StatusDetail[] }
+  | { id: number; refused: EnvelopeRefusal }
+  | { id: number; chunk: number; results: Prepared[] }
+  | { id: number; error: string }
+  | { ready: true };
+
+type Answer = Exclude<PrepareResponse, { ready: true }>;
+
+/** A posted envelope, parsed: each object's id and version as posted, and each chunk's preparation, in order. */
+export interface PreparedEnvelope {
+  details: StatusDetail[];
+  chunks: Promise<Prepared[]>[];
+}
 
 interface Waiting {
-  resolve: (r: Prepared[] | Uint8Array[]) => void;
+  /** Takes an answer from the worker; true once the request is answered in full. */
+  take: (m: Answer) => boolean;
+  /** Answers whatever is left here (the worker failed, refused the request, or could not be sent it). */
   fallback: () => void;
+}
+
+
+/** The chunks of an envelope's objects, `chunkSize` at a time. */
+export function chunksOf<T>(objects: readonly T[], chunkSize: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < objects.length; start += chunkSize) out.push(objects.slice(start, start + chunkSize));
+  return out;
 }
 
 export class PreparePool {
@@ -45,6 +82,7 @@ export class PreparePool {
   private readonly waiting = new Map<number, Waiting>();
   private idle: NodeJS.Timeout | null = null;
   private readonly idleListeners = new Set<() => void>();
+  private here = 0;
 
   constructor(private readonly useWorker = true) {}
 
@@ -65,8 +103,8 @@ export class PreparePool {
    * heap then holds a 1,000-object batch as one buffer outside it, not as
    * ~15,000 objects that every scavenge copies until the worker answers.
    */
-  prepare(objects: unknown[], defaultTlp: TlpLevel, validation?: StixValidationOptions, collectionId?: string): Promise<Prepared[]> {
-    const inline = () => objects.map((o) => prepareObject(o, defaultTlp, validation, collectionId));
+  prepare(objects: unknown[], options: PrepareOptions): Promise<Prepared[]> {
+    const inline = () => this.prepareHere(objects, options);
     if (!this.goesToWorker(objects.length)) return Promise.resolve().then(inline);
     let data: Uint8Array;
     try {
@@ -75,10 +113,72 @@ export class PreparePool {
       // Not serialisable (nested past the serialiser's depth, …): this batch stays here.
       return Promise.resolve().then(inline);
     }
-    return this.run(
-      (id) => ({ id, kind: 'prepare', objects: data, defaultTlp, validation, collectionId }),
-      () => (deserialize(data) as unknown[]).map((o) => prepareObject(o, defaultTlp, validation, collectionId)),
-    ) as Promise<Prepared[]>;
+    return this.answer((id) => ({ id, kind: 'prepare', objects: data, ...options }), () => this.prepareHere(deserialize(data) as unknown[], options)) as Promise<Prepared[]>;
+  }
+
+  /**
+   * A TAXII envelope's text parsed (envelope.ts) and its objects prepared,
+   * `chunkSize` at a time. A big one goes to the worker as text: the server's
+   * thread then never parses it, walks it or serialises it, and holds one
+   * string rather than the envelope's objects; the worker answers with each
+   * object's id and version (for the status) and then with each chunk as it
+   * is prepared. Resolves with the refusal for a body that is not an envelope.
+   */
+  envelope(text: string, chunkSize: number, options: PrepareOptions): Promise<PreparedEnvelope | { refused: EnvelopeRefusal }> {
+    const here = () => {
+      const parsed = parseEnvelope(text);
+      if ('refused' in parsed) return parsed;
+      return { details: parsed.objects.map(detailOf), chunks: chunksOf(parsed.objects, chunkSize).map((c) => Promise.resolve().then(() => this.prepareHere(c, options))) };
+    };
+    if (text.length < MIN_WORKER_TEXT || !this.goesToWorker(Number.MAX_SAFE_INTEGER)) return Promise.resolve().then(here);
+    return new Promise((resolve, reject) => {
+      let told = false;
+      // One settle function per chunk, made once the worker has said how many objects there are.
+      let settle: { resolve: (p: Prepared[]) => void; reject: (e: Error) => void }[] = [];
+      let next = 0;
+      const take = (m: Answer): boolean => {
+        if ('refused' in m) {
+          told = true;
+          resolve({ refused: m.refused });
+          return true;
+        }
+        if ('details' in m) {
+          told = true;
+          const n = Math.ceil(m.details.length / chunkSize);
+          const chunks = Array.from({ length: n }, () => new Promise<Prepared[]>((res, rej) => settle.push({ resolve: res, reject: rej })));
+          resolve({ details: m.details, chunks });
+          return n === 0;
+        }
+        if ('chunk' in m && m.chunk === next) {
+          settle[next++]!.resolve(m.results);
+          return next === settle.length;
+        }
+        fallback();
+        return true;
+      };
+      // The worker failed part way: parse the text here once more and prepare what it had not answered.
+      const fallback = () => {
+        try {
+          const parsed = here();
+          if (!told) {
+            told = true;
+            resolve(parsed);
+            return;
+          }
+          if ('refused' in parsed) throw new Error('the envelope the worker parsed no longer parses');
+          for (; next < settle.length; next++) {
+            const s = settle[next]!;
+            parsed.chunks[next]!.then(s.resolve, s.reject);
+          }
+        } catch (err) {
+          const e = err instanceof Error ? err : new Error(String(err));
+          if (!told) reject(e);
+          for (; next < settle.length; next++) settle[next]!.reject(e);
+        }
+        settle = [];
+      };
+      this.send((id) => ({ id, kind: 'envelope', text, chunkSize, ...options }), { take, fallback });
+    });
   }
 
   /** ledger-feed.ts's intelEntry for each version, in order. */
@@ -86,7 +186,7 @@ export class PreparePool {
     const slim = (): IntelEntrySource[] => rows.map((r) => ({ json: r.json, salt: r.salt, collection_id: r.collection_id, stix_id: r.stix_id, version: r.version }));
     const inline = () => rows.map(intelEntry);
     if (!this.goesToWorker(rows.length)) return Promise.resolve().then(inline);
-    return this.run((id) => ({ id, kind: 'entries', rows: slim() }), inline) as Promise<Uint8Array[]>;
+    return this.answer((id) => ({ id, kind: 'entries', rows: slim() }), inline) as Promise<Uint8Array[]>;
   }
 
   /** Whether a batch of `size` would be sent to the worker now (starting it if need be). */
@@ -95,11 +195,9 @@ export class PreparePool {
     return w !== null && this.ready;
   }
 
-  /** Sends a request to the worker (callers check goesToWorker first); `fallback` answers it here if the worker fails or cannot take it. */
-  private run(request: (id: number) => PrepareRequest, fallback: () => Prepared[] | Uint8Array[]): Promise<Prepared[] | Uint8Array[]> {
-    const w = this.worker!;
+  /** A request answered by one message of results (callers check goesToWorker first); `fallback` answers it here if the worker fails or cannot take it. */
+  private answer(request: (id: number) => PrepareRequest, fallback: () => Prepared[] | Uint8Array[]): Promise<Prepared[] | Uint8Array[]> {
     return new Promise<Prepared[] | Uint8Array[]>((resolve, reject) => {
-      const id = this.nextId++;
       const here = () => {
         try {
           resolve(fallback());
@@ -107,21 +205,46 @@ export class PreparePool {
           reject(err instanceof Error ? err : new Error(String(err)));
         }
       };
-      this.waiting.set(id, { resolve, fallback: here });
-      try {
-        w.postMessage(request(id));
-      } catch {
-        // Not cloneable (an object nested past the clone's depth, …): this batch stays here.
-        this.waiting.delete(id);
-        here();
-        return;
-      }
-      if (this.idle) {
-        clearTimeout(this.idle);
-        this.idle = null;
-      }
-      if (this.waiting.size === 1) w.ref();
+      this.send(request, {
+        take: (m) => {
+          if ('results' in m && !('chunk' in m)) resolve(m.results);
+          else here();
+          return true;
+        },
+        fallback: here,
+      });
     });
+  }
+
+  /** Sends a request to the worker; `waiting` takes its answers, or answers it here if the worker fails or cannot take it. */
+  private send(request: (id: number) => PrepareRequest, waiting: Waiting): void {
+    const w = this.worker!;
+    const id = this.nextId++;
+    this.waiting.set(id, waiting);
+    try {
+      w.postMessage(request(id));
+    } catch {
+      // Not cloneable (an object nested past the clone's depth, …): this request stays here.
+      this.waiting.delete(id);
+      waiting.fallback();
+      return;
+    }
+    if (this.idle) {
+      clearTimeout(this.idle);
+      this.idle = null;
+    }
+    if (this.waiting.size === 1) w.ref();
+  }
+
+  /** Objects prepared on the calling thread so far (small batches, and whatever the worker could not take). */
+  get preparedHere(): number {
+    return this.here;
+  }
+
+  /** Prepares one chunk of objects on this thread. */
+  private prepareHere(objects: readonly unknown[], o: PrepareOptions): Prepared[] {
+    this.here += objects.length;
+    return objects.map((x) => prepareObject(x, o.defaultTlp, o.validation, o.collectionId));
   }
 
   /** Whether batches go to the worker now (it has loaded and not failed). */
@@ -161,10 +284,9 @@ export class PreparePool {
         }
         const waiting = this.waiting.get(m.id);
         if (!waiting) return;
+        if (!waiting.take(m)) return;
         this.waiting.delete(m.id);
         if (this.waiting.size === 0) this.rest(w);
-        if ('results' in m) waiting.resolve(m.results);
-        else waiting.fallback();
       });
       // Unreferenced again once running: an unref() before then does not hold.
       w.on('online', () => {

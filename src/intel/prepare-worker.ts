@@ -1,22 +1,34 @@
 import { deserialize } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
+import { parseEnvelope } from './envelope.js';
 import { intelEntry } from './ledger-feed.js';
-import { prepareObject } from './prepare.js';
-import type { PrepareRequest, PrepareResponse } from './prepare-pool.js';
+import { chunksOf, type PrepareRequest, type PrepareResponse } from './prepare-pool.js';
+import { detailOf, prepareObject } from './prepare.js';
+
+const post = (m: PrepareResponse): void => parentPort!.postMessage(m);
 
 /** The worker thread of prepare-pool.ts: answers each request it is sent, in order. */
 parentPort?.on('message', (m: PrepareRequest) => {
   try {
     if (m.kind === 'prepare') {
       const objects = deserialize(m.objects) as unknown[];
-      parentPort!.postMessage({ id: m.id, results: objects.map((o) => prepareObject(o, m.defaultTlp, m.validation, m.collectionId)) } satisfies PrepareResponse);
+      post({ id: m.id, results: objects.map((o) => prepareObject(o, m.defaultTlp, m.validation, m.collectionId)) });
+    } else if (m.kind === 'envelope') {
+      const parsed = parseEnvelope(m.text);
+      if ('refused' in parsed) {
+        post({ id: m.id, refused: parsed.refused });
+        return;
+      }
+      // The details first (the status is made of them), then each chunk as soon as it is prepared.
+      post({ id: m.id, details: parsed.objects.map(detailOf) });
+      chunksOf(parsed.objects, m.chunkSize).forEach((chunk, n) => post({ id: m.id, chunk: n, results: chunk.map((o) => prepareObject(o, m.defaultTlp, m.validation, m.collectionId)) }));
     } else {
       // Copied, not transferred: an entry may be a view into a buffer that others share.
-      parentPort!.postMessage({ id: m.id, results: m.rows.map(intelEntry) } satisfies PrepareResponse);
+      post({ id: m.id, results: m.rows.map(intelEntry) });
     }
   } catch (err) {
-    parentPort!.postMessage({ id: m.id, error: String(err) } satisfies PrepareResponse);
+    post({ id: m.id, error: String(err) });
   }
 });
 // Loaded: requests may come here now.
-parentPort?.postMessage({ ready: true } satisfies PrepareResponse);
+post({ ready: true });

@@ -64,14 +64,18 @@ export function versionOf(obj: Record<string, unknown>): string {
   return '';
 }
 
+/** How a status names a posted object: its id and version as posted (cut to a sane length), empty where it has none. */
+export function detailOf(o: unknown): StatusDetail {
+  return { id: isRecord(o) && typeof o.id === 'string' ? o.id.slice(0, 200) : '', version: isRecord(o) ? versionOf(o).slice(0, 40) : '' };
+}
+
 /**
  * Validates and prepares one posted object. With `collectionId` (what ingestion passes), non-CLEAR
  * rows get their commitment salt here and the result carries the version's ledger entry, computed
  * from the object already parsed; without it, the salt is left to the caller (null).
  */
 export function prepareObject(obj: unknown, defaultTlp: TlpLevel, validation?: StixValidationOptions, collectionId?: string): Prepared {
-  const id = isRecord(obj) && typeof obj.id === 'string' ? obj.id.slice(0, 200) : '';
-  const version = isRecord(obj) ? versionOf(obj).slice(0, 40) : '';
+  const { id, version } = detailOf(obj);
   const v = validateStixObject(obj, validation);
   if (!v.valid) {
     const msg = v.problems

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AccordError, BackPressureError } from '../errors.js';
+import { AccordError, BackPressureError, ValidationError } from '../errors.js';
 import type { Clock } from '../registry/clock.js';
 import type { Principal, Role } from '../registry/types.js';
 import { canRead, TLP_RANK } from './access.js';
@@ -20,8 +20,8 @@ import type {
   StatusDetail,
   Viewer,
 } from './ports.js';
-import { PreparePool, sharedPreparePool } from './prepare-pool.js';
-import { freshSalt, SHARING_EXTENSION_ID, versionOf, type Prepared } from './prepare.js';
+import { chunksOf, PreparePool, sharedPreparePool, type PrepareOptions } from './prepare-pool.js';
+import { detailOf, freshSalt, SHARING_EXTENSION_ID, type Prepared } from './prepare.js';
 import type { StixValidationOptions } from './stix.js';
 import { tlpMarkingId, type TlpLevel } from './tlp.js';
 
@@ -96,11 +96,6 @@ function failPending(s: IntelStatus, listed: readonly StatusDetail[], message: s
   s.updated_at = now;
 }
 
-/** How a status names a posted object: its id and version as posted (cut to a sane length), empty where it has none. */
-function detailOf(o: unknown): StatusDetail {
-  return { id: isRecord(o) && typeof o.id === 'string' ? o.id.slice(0, 200) : '', version: isRecord(o) ? versionOf(o).slice(0, 40) : '' };
-}
-
 /** The first STATUS_DETAILS objects still pending from `from` on, as status details. */
 function pendingDetails(details: readonly StatusDetail[], from: number): StatusDetail[] {
   return details.slice(from, from + STATUS_DETAILS);
@@ -146,11 +141,6 @@ interface Unit {
 
 /** Objects stored in one transaction at most when several chunks are ready (about 4 MB of rows). */
 const GROUP_ROWS = 4000;
-
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export class IntelService {
   private readonly queue: Job[] = [];
@@ -289,30 +279,64 @@ export class IntelService {
    * which are stored, refused or still pending.
    */
   async submit(collection: Collection, caller: IntelCaller, objects: unknown[]): Promise<IntelStatus> {
+    this.mayQueue(collection, caller, objects.length);
+    const options = this.prepareOptions(collection);
+    return this.enqueue(collection, caller, objects.map(detailOf), chunksOf(objects, this.chunkSize).map((chunk) => this.pool.prepare(chunk, options)));
+  }
+
+  /**
+   * As submit, for the text of a TAXII envelope (`{"objects": [ … ]}`): a big
+   * one is parsed on the preparation worker, never on the server's thread
+   * (prepare-pool.ts). A body that is not an envelope is refused with
+   * VALIDATION_FAILED before anything is queued.
+   */
+  async submitEnvelope(collection: Collection, caller: IntelCaller, text: string): Promise<IntelStatus> {
+    this.mayQueue(collection, caller, 0);
+    const parsed = await this.pool.envelope(text, this.chunkSize, this.prepareOptions(collection));
+    if ('refused' in parsed) throw new ValidationError(parsed.refused.problems, parsed.refused.message);
+    try {
+      this.mayQueue(collection, caller, parsed.details.length);
+    } catch (err) {
+      // Refused: whatever the worker still prepares for it is dropped.
+      for (const p of parsed.chunks) p.catch(() => undefined);
+      throw err;
+    }
+    return this.enqueue(collection, caller, parsed.details, parsed.chunks);
+  }
+
+  /** Throws unless the caller may write to the collection and the queue has room for `count` more objects. */
+  private mayQueue(collection: Collection, caller: IntelCaller, count: number): asserts caller is Extract<IntelCaller, { kind: 'user' }> {
     requireSignedIn(caller);
     if (!this.rights(collection, caller).write) throw new IntelError('INTEL_FORBIDDEN', `you may not write to collection ${collection.id}`);
-    if (this.queuedObjects + objects.length > this.maxQueued) {
+    if (this.queuedObjects + count > this.maxQueued || (count === 0 && this.queuedObjects >= this.maxQueued)) {
       throw new BackPressureError('The intel ingestion queue is full; retry shortly.', 2);
     }
+  }
+
+  private prepareOptions(collection: Collection): PrepareOptions {
+    return { defaultTlp: collection.default_tlp, validation: this.deps.validation, collectionId: collection.id };
+  }
+
+  /** Records the pending status of a submission whose chunks are being prepared, and queues it. */
+  private async enqueue(collection: Collection, caller: Extract<IntelCaller, { kind: 'user' }>, details: StatusDetail[], prepared: Promise<Prepared[]>[]): Promise<IntelStatus> {
     const now = this.deps.clock.now().toISOString();
-    const details = objects.map(detailOf);
     const status: IntelStatus = {
       id: randomUUID(),
       api_root: collection.api_root,
       collection_id: collection.id,
-      status: objects.length === 0 ? 'complete' : 'pending',
+      status: details.length === 0 ? 'complete' : 'pending',
       request_timestamp: now,
       user_id: caller.userId,
-      total_count: objects.length,
+      total_count: details.length,
       success_count: 0,
       failure_count: 0,
-      pending_count: objects.length,
+      pending_count: details.length,
       successes: [],
       failures: [],
       pendings: pendingDetails(details, 0),
       updated_at: now,
     };
-    if (objects.length === 0) {
+    if (details.length === 0) {
       await this.saveStatus(status);
       return status;
     }
@@ -320,21 +344,16 @@ export class IntelService {
     // stores it if the caller stops waiting before that. Until then nobody knows its id.
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
-    const prepared: Promise<Prepared[]>[] = [];
-    const ready: boolean[] = [];
-    for (let start = 0; start < objects.length; start += this.chunkSize) {
-      const n = prepared.length;
-      ready.push(false);
-      const p = this.pool.prepare(objects.slice(start, start + this.chunkSize), collection.default_tlp, this.deps.validation, collection.id);
+    const ready = prepared.map(() => false);
+    prepared.forEach((p, n) =>
       // Awaited in turn by storeGroup(); until then a failure must not count as unhandled.
       p.then(
         () => (ready[n] = true),
         () => (ready[n] = true),
-      );
-      prepared.push(p);
-    }
+      ),
+    );
     this.queue.push({ status, collection, caller, details, prepared, ready, next: 0, resolved: new Map(), stored: false, done, resolve });
-    this.queuedObjects += objects.length;
+    this.queuedObjects += details.length;
     void this.work();
     return status;
   }

@@ -6,6 +6,7 @@ import { DEFAULT_COLLECTION_ID } from '../../src/context.js';
 import { opensCommitment } from '../../src/ledger/commitment.js';
 import { intelCommitmentContent } from '../../src/intel/ledger-feed.js';
 import { tlpMarkingId } from '../../src/intel/tlp.js';
+import { MIN_WORKER_TEXT, sharedPreparePool } from '../../src/intel/prepare-pool.js';
 
 const TAXII = 'application/taxii+json;version=2.1';
 const OBJECTS = `/taxii2/api/collections/${DEFAULT_COLLECTION_ID}/objects/`;
@@ -204,6 +205,42 @@ describe('TAXII 2.1', () => {
     assert.equal(s.success_count, 2500);
     assert.equal(s.pending_count, 0);
     assert.equal(s.successes.length, 1000);
+  });
+
+  test('a big envelope is parsed on the preparation worker: stored the same, and refusals are 400 in the TAXII format', async () => {
+    const pool = sharedPreparePool();
+    // The worker starts with the first big batch and takes work once loaded.
+    for (let i = 0; i < 100 && !pool.workerReady; i++) {
+      await post(Array.from({ length: 100 }, () => indicator()));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(pool.workerReady, 'the worker loaded');
+    await h.ctx.intel.drain();
+    const here = pool.preparedHere;
+    const objs = Array.from({ length: 300 }, (_, i) => indicator(i === 7 ? { pattern: '[broken' } : {}));
+    assert.ok(JSON.stringify({ objects: objs }).length >= MIN_WORKER_TEXT);
+    let s = (await post(objs)).json() as { id: string; status: string; total_count: number; success_count: number; failure_count: number; failures: { id: string; message: string }[] };
+    assert.equal(s.total_count, 300);
+    await h.ctx.intel.drain();
+    s = (await get(`/taxii2/api/status/${s.id}/`)).json() as typeof s;
+    assert.deepEqual([s.status, s.success_count, s.failure_count, s.failures[0]?.id], ['complete', 299, 1, objs[7]!.id]);
+    assert.match(s.failures[0]!.message, /pattern/);
+    const got = (await get(`${OBJECTS}?match[id]=${objs[0]!.id as string}`)).json() as { objects: unknown[] };
+    assert.deepEqual(got.objects, [objs[0]]);
+    assert.equal(pool.preparedHere, here, 'the server thread prepared none of it');
+    const pad = ' '.repeat(MIN_WORKER_TEXT);
+    for (const [payload, message] of [
+      [`{"objects": [${pad}`, 'the body is not valid JSON'],
+      [`{"objects": [], "more": false, "stuff": 1}${pad}`, 'is not a property of an envelope'],
+      [`{"objects": {}}${pad}`, 'must be a list of STIX objects'],
+      [String.raw`{"objects": [{"type": "indicator", "name": "a\u0000b"}]}` + pad, 'must not contain NUL characters'],
+    ]) {
+      const r = await h.call('POST', OBJECTS, { token: analyst, headers: { accept: TAXII, 'content-type': TAXII }, payload });
+      assert.equal(r.statusCode, 400, message);
+      const e = r.json() as { http_status: string; details: { errors: { message: string }[] } };
+      assert.equal(e.http_status, '400');
+      assert.equal(e.details.errors[0]!.message, message);
+    }
   });
 
   test('hostile parameters are 400 in the TAXII format, never 500', async () => {

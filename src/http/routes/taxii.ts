@@ -229,11 +229,9 @@ export async function registerTaxiiRoutes(app: FastifyInstance, ctx: Context): P
           return;
         }
         req.taxiiBodyBytes = Buffer.byteLength(body as string);
-        try {
-          done(null, JSON.parse(body as string));
-        } catch {
-          done(new ValidationError([{ path: '', message: 'the body is not valid JSON' }], 'The body is not valid JSON.'), undefined);
-        }
+        // Kept as text: the one TAXII request with a body (adding objects) hands it to the intel service,
+        // which parses a big envelope on its preparation worker rather than on this thread.
+        done(null, body);
       });
       taxii.addHook('onRequest', async (req, reply) => {
         if (!acceptsTaxii(req.headers.accept)) {
@@ -316,15 +314,8 @@ export async function registerTaxiiRoutes(app: FastifyInstance, ctx: Context): P
         if ((req.taxiiBodyBytes ?? 0) > root.max_content_length) {
           throw new AccordError('PAYLOAD_TOO_LARGE', `the body is ${req.taxiiBodyBytes} bytes; this API root accepts at most ${root.max_content_length} (max_content_length)`);
         }
-        const body = req.body as unknown;
-        if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError([{ path: '', message: 'the body must be a TAXII envelope: {"objects": [ … ]}' }]);
-        const objects = (body as { objects?: unknown }).objects;
-        const extra = Object.keys(body).filter((k) => k !== 'objects' && k !== 'more' && k !== 'next');
-        if (extra.length > 0) throw new ValidationError(extra.slice(0, 10).map((k) => ({ path: `/${k.slice(0, 40)}`, message: 'is not a property of an envelope' })));
-        if (!Array.isArray(objects)) throw new ValidationError([{ path: '/objects', message: 'must be a list of STIX objects' }]);
-        const status = await ctx.intel.submit(c, caller, objects);
-        // Queued (and on its way to the preparation worker): the parsed envelope is not needed while this
-        // request waits for its status, and the request would otherwise hold it across that wait.
+        const status = await ctx.intel.submitEnvelope(c, caller, typeof req.body === 'string' ? req.body : '');
+        // Queued: the text is not needed while this request waits for its status.
         req.body = null;
         await ctx.intel.settle(status.id, POST_SETTLE_MS);
         const latest = await ctx.intel.status(rootId, status.id, caller);

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { collectGarbage } from '../../../src/intel/heap.js';
-import { MIN_WORKER_BATCH, PreparePool } from '../../../src/intel/prepare-pool.js';
+import { chunksOf, MIN_WORKER_BATCH, MIN_WORKER_TEXT, PreparePool, type PreparedEnvelope } from '../../../src/intel/prepare-pool.js';
 import { intelEntry, type IntelEntrySource } from '../../../src/intel/ledger-feed.js';
-import { prepareObject } from '../../../src/intel/prepare.js';
+import { detailOf, prepareObject } from '../../../src/intel/prepare.js';
 import { tlpMarkingId } from '../../../src/intel/tlp.js';
 
 const at = '2026-01-02T03:04:05.678Z';
@@ -28,10 +28,10 @@ test('the worker prepares exactly what the calling thread would, in order', asyn
     const objects = batch(3 * MIN_WORKER_BATCH);
     const expected = objects.map((o) => prepareObject(o, 'AMBER'));
     // The first batch is prepared here while the worker loads.
-    assert.deepEqual(await pool.prepare(objects, 'AMBER'), expected);
+    assert.deepEqual(await pool.prepare(objects, { defaultTlp: 'AMBER' }), expected);
     await until(() => pool.workerReady);
     assert.ok(pool.workerReady, 'the worker loaded');
-    const [a, b] = await Promise.all([pool.prepare(objects, 'AMBER'), pool.prepare(objects.slice(0, MIN_WORKER_BATCH), 'GREEN')]);
+    const [a, b] = await Promise.all([pool.prepare(objects, { defaultTlp: 'AMBER' }), pool.prepare(objects.slice(0, MIN_WORKER_BATCH), { defaultTlp: 'GREEN' })]);
     assert.deepEqual(a, expected);
     assert.deepEqual(
       b,
@@ -68,23 +68,23 @@ test('the worker computes the ledger feed entries exactly as the calling thread 
 test('input the worker cannot be sent, and anything after the worker is gone, is prepared here', async () => {
   const pool = new PreparePool(true);
   const objects = batch(MIN_WORKER_BATCH);
-  await pool.prepare(objects, 'AMBER');
+  await pool.prepare(objects, { defaultTlp: 'AMBER' });
   await until(() => pool.workerReady);
   const odd = [...objects, { type: 'indicator', f: () => 1 }];
-  const got = await pool.prepare(odd, 'AMBER');
+  const got = await pool.prepare(odd, { defaultTlp: 'AMBER' });
   assert.equal(got.length, odd.length);
   assert.ok('failure' in got.at(-1)!);
   await pool.close();
   assert.equal(pool.workerReady, false);
-  assert.deepEqual(await pool.prepare(objects, 'CLEAR'), objects.map((o) => prepareObject(o, 'CLEAR')));
+  assert.deepEqual(await pool.prepare(objects, { defaultTlp: 'CLEAR' }), objects.map((o) => prepareObject(o, 'CLEAR')));
 });
 
 test('a batch the worker held when it stopped is prepared here, from the serialised copy the pool kept', async () => {
   const pool = new PreparePool(true);
   const objects = batch(2 * MIN_WORKER_BATCH);
-  await pool.prepare(objects, 'AMBER');
+  await pool.prepare(objects, { defaultTlp: 'AMBER' });
   await until(() => pool.workerReady);
-  const pending = pool.prepare(objects, 'GREEN');
+  const pending = pool.prepare(objects, { defaultTlp: 'GREEN' });
   // The caller's objects may change once handed over: the pool prepares what it was given.
   const given = structuredClone(objects);
   for (const o of objects) (o as Record<string, unknown>).name = 'changed after prepare()';
@@ -95,7 +95,7 @@ test('a batch the worker held when it stopped is prepared here, from the seriali
 test('without the worker everything is prepared on the calling thread', async () => {
   const pool = new PreparePool(false);
   const objects = batch(2 * MIN_WORKER_BATCH);
-  assert.deepEqual(await pool.prepare(objects, 'RED'), objects.map((o) => prepareObject(o, 'RED')));
+  assert.deepEqual(await pool.prepare(objects, { defaultTlp: 'RED' }), objects.map((o) => prepareObject(o, 'RED')));
   assert.equal(pool.workerReady, false);
 });
 
@@ -105,9 +105,9 @@ test('an idle worker is stopped and the pool says so (the moment to give memory 
   pool.onIdle(() => idle++);
   try {
     const objects = batch(MIN_WORKER_BATCH);
-    await pool.prepare(objects, 'AMBER');
+    await pool.prepare(objects, { defaultTlp: 'AMBER' });
     await until(() => pool.workerReady);
-    await pool.prepare(objects, 'AMBER');
+    await pool.prepare(objects, { defaultTlp: 'AMBER' });
     assert.equal(idle, 0, 'not idle while working');
     await until(() => idle > 0);
     assert.equal(idle, 1);
@@ -115,6 +115,84 @@ test('an idle worker is stopped and the pool says so (the moment to give memory 
   } finally {
     await pool.close();
   }
+});
+
+/** An envelope's text, padded with JSON whitespace to `bytes` at least (so it goes to the worker). */
+function envelopeText(objects: unknown[], bytes = 0, extra: Record<string, unknown> = {}): string {
+  const text = JSON.stringify({ ...extra, objects });
+  return text + ' '.repeat(Math.max(0, bytes - text.length));
+}
+
+/** What the calling thread makes of an envelope's objects: their details and each chunk prepared. */
+function expectedEnvelope(objects: unknown[], chunkSize: number, defaultTlp: 'AMBER' | 'GREEN') {
+  return { details: objects.map(detailOf), chunks: chunksOf(objects, chunkSize).map((c) => c.map((o) => prepareObject(o, defaultTlp))) };
+}
+
+async function settled(e: PreparedEnvelope | { refused: unknown }) {
+  assert.ok('details' in e, `an envelope, not ${JSON.stringify(e)}`);
+  return { details: e.details, chunks: await Promise.all(e.chunks) };
+}
+
+test('an envelope goes to the worker as text and comes back as the calling thread would make it: details, then each chunk in order', async () => {
+  const pool = new PreparePool(true);
+  try {
+    const objects = batch(5 * MIN_WORKER_BATCH);
+    const text = envelopeText(objects, MIN_WORKER_TEXT, { more: false });
+    await pool.prepare(objects, { defaultTlp: 'AMBER' });
+    await until(() => pool.workerReady);
+    const before = pool.preparedHere;
+    assert.deepEqual(await settled(await pool.envelope(text, 100, { defaultTlp: 'AMBER' })), expectedEnvelope(objects, 100, 'AMBER'));
+    assert.equal(pool.preparedHere, before, 'nothing was prepared on the calling thread');
+    // An empty envelope has details and no chunks.
+    assert.deepEqual(await settled(await pool.envelope(envelopeText([], MIN_WORKER_TEXT), 100, { defaultTlp: 'AMBER' })), { details: [], chunks: [] });
+    // Small texts stay here.
+    const small = batch(3);
+    assert.deepEqual(await settled(await pool.envelope(envelopeText(small), 100, { defaultTlp: 'GREEN' })), expectedEnvelope(small, 100, 'GREEN'));
+    assert.equal(pool.preparedHere, before + 3);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a body that is not an envelope is refused the same way by the worker and by the calling thread', async () => {
+  const bodies: [string, string][] = [
+    ['{"objects": [', 'the body is not valid JSON'],
+    ['[1, 2]', 'the body must be a TAXII envelope: {"objects": [ … ]}'],
+    ['{"objects": {}}', 'must be a list of STIX objects'],
+    ['{"objects": [], "extra": 1}', 'is not a property of an envelope'],
+    [String.raw`{"objects": [{"type": "x", "name": "a\u0000b"}]}`, 'must not contain NUL characters'],
+  ];
+  const worker = new PreparePool(true);
+  const here = new PreparePool(false);
+  try {
+    await worker.prepare(batch(MIN_WORKER_BATCH), { defaultTlp: 'AMBER' });
+    await until(() => worker.workerReady);
+    for (const [body, message] of bodies) {
+      for (const [pool, text] of [
+        [here, body],
+        [worker, body + ' '.repeat(MIN_WORKER_TEXT)],
+      ] as const) {
+        const got = await pool.envelope(text, 100, { defaultTlp: 'AMBER' });
+        assert.ok('refused' in got, `${body} is refused`);
+        assert.equal(got.refused.problems[0]!.message, message, body);
+      }
+    }
+  } finally {
+    await worker.close();
+  }
+});
+
+test('an envelope the worker was still preparing when it stopped is finished here from the text', async () => {
+  const pool = new PreparePool(true);
+  const objects = batch(40 * MIN_WORKER_BATCH);
+  await pool.prepare(batch(MIN_WORKER_BATCH), { defaultTlp: 'AMBER' });
+  await until(() => pool.workerReady);
+  const before = pool.preparedHere;
+  const envelope = await pool.envelope(envelopeText(objects), 10, { defaultTlp: 'GREEN' });
+  // The worker has told the details and goes on with 256 chunks; stop it now.
+  await pool.close();
+  assert.deepEqual(await settled(envelope), expectedEnvelope(objects, 10, 'GREEN'));
+  assert.ok(pool.preparedHere > before, 'the chunks the worker had not answered were prepared here');
 });
 
 test('collectGarbage collects the whole heap', async () => {
