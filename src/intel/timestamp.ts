@@ -45,3 +45,20 @@ export function compareTimestamps(a: StixTimestamp, b: StixTimestamp): number {
   const fb = b.fraction.padEnd(width, '0');
   return fa === fb ? 0 : fa < fb ? -1 : 1;
 }
+
+/** µs since the epoch → RFC 3339 with microseconds (how TAXII shows date_added). */
+export function microsToIso(us: number): string {
+  const ms = Math.floor(us / 1000);
+  return `${new Date(ms).toISOString().slice(0, -1)}${String(us % 1000).padStart(3, '0')}Z`;
+}
+
+/** RFC 3339 UTC timestamp (as STIX §2.16 allows it) → µs since the epoch (sub-µs digits dropped), or null. */
+export function isoToMicros(s: string): number | null {
+  const t = parseStixTimestamp(s);
+  return t ? t.epochSeconds * 1_000_000 + Number(t.fraction.padEnd(6, '0').slice(0, 6)) : null;
+}
+
+/** A version as TAXII shows it: an object without `modified` or `created` (an SCO) is versioned by its date_added (TAXII 2.1 §3.4.2 note). */
+export function taxiiVersion(r: { version: string; seq: number }): string {
+  return r.version === '' ? microsToIso(r.seq) : r.version;
+}

@@ -7,6 +7,7 @@ import { opensCommitment } from '../../src/ledger/commitment.js';
 import { intelCommitmentContent } from '../../src/intel/ledger-feed.js';
 import { tlpMarkingId } from '../../src/intel/tlp.js';
 import { MIN_WORKER_TEXT, sharedPreparePool } from '../../src/intel/prepare-pool.js';
+import { deterministicScoId } from '../../src/intel/stix/deterministic-id.js';
 
 const TAXII = 'application/taxii+json;version=2.1';
 const OBJECTS = `/taxii2/api/collections/${DEFAULT_COLLECTION_ID}/objects/`;
@@ -194,17 +195,26 @@ describe('TAXII 2.1', () => {
     assert.ok(!after.objects.some((o) => o.id === objs[0]!.id));
   });
 
-  test('a big POST keeps exact counts while each stored detail list is capped at 1,000', async () => {
+  test('a big POST keeps exact counts; a detail list is sent only whole (taxii2-client refuses a list shorter than its count)', async () => {
     const objs = Array.from({ length: 2500 }, () => indicator());
-    let s = (await post(objs)).json() as { id: string; status: string; total_count: number; success_count: number; pending_count: number; successes: unknown[]; pendings: unknown[] };
+    let s = (await post(objs)).json() as { id: string; status: string; total_count: number; success_count: number; pending_count: number; failure_count: number; successes?: unknown[]; pendings?: unknown[]; failures?: unknown[] };
     assert.equal(s.total_count, 2500);
-    assert.ok(s.pendings.length <= 1000 && s.successes.length <= 1000);
+    for (const [list, count] of [
+      [s.successes, s.success_count],
+      [s.pendings, s.pending_count],
+    ] as const) {
+      if (count > 1000) assert.equal(list, undefined);
+      else assert.equal(list?.length, count);
+    }
     await h.ctx.intel.drain();
     s = (await get(`/taxii2/api/status/${s.id}/`)).json() as typeof s;
     assert.equal(s.status, 'complete');
     assert.equal(s.success_count, 2500);
     assert.equal(s.pending_count, 0);
-    assert.equal(s.successes.length, 1000);
+    assert.equal(s.successes, undefined, 'the stored list holds 1,000 of 2,500: not sent');
+    assert.deepEqual([s.pendings, s.failures], [[], []], 'whole (empty) lists are sent');
+    // Stored, the list still holds the first 1,000 (the console and REST show them).
+    assert.equal((await h.ctx.intel.store.getStatus(s.id))?.successes.length, 1000);
   });
 
   test('a big envelope is parsed on the preparation worker: stored the same, and refusals are 400 in the TAXII format', async () => {
@@ -274,6 +284,49 @@ describe('TAXII 2.1', () => {
     assert.equal((await del(other)).statusCode, 403);
     assert.equal((await del(analyst)).statusCode, 200);
     assert.equal((await get(`${OBJECTS}${o.id}/`)).statusCode, 404);
+  });
+
+  test('DELETE takes the version filters as reading does: the latest by default, first, all, instants, spec versions', async () => {
+    const id = `indicator--${randomUUID()}`;
+    const at = ['2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z'];
+    await post(at.map((m) => indicator({ id, created: at[0], modified: m })));
+    await h.ctx.intel.drain();
+    const versions = async () => ((await get(`${OBJECTS}${id}/versions/`)).json() as { versions?: string[] }).versions ?? [];
+    const del = (q = '') => h.call('DELETE', `${OBJECTS}${id}/${q}`, { token: analyst, headers: { accept: TAXII } });
+    assert.equal((await del('?match[spec_version]=2.0')).statusCode, 404, 'no 2.0 version');
+    assert.deepEqual(await versions(), at);
+    const r = await del();
+    assert.equal(r.statusCode, 200);
+    assert.equal(r.headers['content-type'], TAXII, 'the media type exactly as TAXII spells it');
+    assert.deepEqual(await versions(), at.slice(0, 3), 'only the latest went');
+    assert.equal((await del('?match[version]=first')).statusCode, 200);
+    assert.deepEqual(await versions(), at.slice(1, 3));
+    // The instant as taxii2-client writes it (trailing zeros dropped) names the stored version.
+    assert.equal((await del('?match[version]=2026-02-01T00:00:00Z')).statusCode, 200);
+    assert.deepEqual(await versions(), at.slice(2, 3));
+    assert.equal((await del('?match[version]=2026-02-01T00:00:00Z')).statusCode, 404, 'gone already');
+    assert.equal((await del('?match[version]=all&match[spec_version]=2.1')).statusCode, 200);
+    assert.equal((await get(`${OBJECTS}${id}/`)).statusCode, 404);
+  });
+
+  test('an SCO is named by its date_added: in its status once stored, and that version finds and deletes it', async () => {
+    const value = `${randomUUID()}.example`;
+    const posted = (await post([{ type: 'domain-name', spec_version: '2.1', id: deterministicScoId({ type: 'domain-name', value })!, value }])).json() as { status: string; successes: { id: string; version: string }[] };
+    assert.equal(posted.status, 'complete');
+    const [{ id, version }] = posted.successes as [{ id: string; version: string }];
+    assert.match(version, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
+    assert.deepEqual(((await get(`${OBJECTS}${id}/versions/`)).json() as { versions: string[] }).versions, [version]);
+    for (const url of [`${OBJECTS}${id}/?match[version]=${version}`, `${OBJECTS}?match[id]=${id}&match[version]=${version}`, `${OBJECTS}?match[id]=${id}&match[version]=first,${version}`]) {
+      assert.deepEqual(((await get(url)).json() as { objects?: { id: string }[] }).objects?.map((o) => o.id), [id], url);
+    }
+    assert.equal((await get(`${OBJECTS}${id}/?match[version]=2020-01-01T00:00:00Z`)).statusCode, 404);
+    assert.equal((await h.call('DELETE', `${OBJECTS}${id}/?match[version]=${version}`, { token: analyst, headers: { accept: TAXII } })).statusCode, 200);
+    assert.equal((await get(`${OBJECTS}${id}/`)).statusCode, 404);
+  });
+
+  test('Accept with the version quoted is TAXII 2.1 too', async () => {
+    assert.equal((await get('/taxii2/', null, { accept: 'application/taxii+json; version="2.1"' })).statusCode, 200);
+    assert.equal((await get('/taxii2/', null, { accept: 'application/taxii+json; version="2.0"' })).statusCode, 406);
   });
 
   test('413 over the API root’s max_content_length', async () => {

@@ -10,12 +10,14 @@ import type {
   NewIntelObjectVersion,
   Recipient,
   SharingGroup,
+  VersionMatch,
   Viewer,
 } from '../../src/intel/ports.js';
 import { canRead } from '../../src/intel/access.js';
 import { TLP_LEVELS, type TlpLevel } from '../../src/intel/tlp.js';
 import { IntelError } from '../../src/intel/errors.js';
 import { at } from './fixtures.js';
+import { microsToIso } from '../../src/intel/timestamp.js';
 
 export interface IntelStoreContractOptions {
   /** Shown in the test names, e.g. `sqlite`. */
@@ -489,6 +491,18 @@ export function runIntelStoreContract({ name, newStore, skip = false }: IntelSto
         await s.insertVersions(C1, [sdo]);
         const hijack = { ...sdo, author_org_id: 'org-b', author_user_id: 'user-b1', version: '2025-01-01T00:00:00Z', json: '{"hijack":1}' };
         assert.deepEqual(await s.insertVersions(C1, [hijack]), [{ kind: 'foreign' }]);
+        // An SCO's version is its date_added (its seq): an exact or mixed version filter naming it finds that copy only.
+        const [copy] = await s.versionsOf([C1], sco.stix_id, VIEWERS.otherOrg!, 10);
+        const added = microsToIso(copy!.seq);
+        for (const version of [
+          { kind: 'exact', versions: [added] },
+          { kind: 'union', first: false, last: false, versions: ['2020-01-01T00:00:00Z', added] },
+        ] satisfies VersionMatch[]) {
+          const list = async (viewer: Viewer) => (await s.listObjects({ collection_id: C1, viewer, limit: 10, ids: [sco.stix_id], version })).rows.map((r) => r.seq);
+          assert.deepEqual(await list(VIEWERS.otherOrg!), [copy!.seq], JSON.stringify(version));
+          assert.deepEqual(await list(VIEWERS.author!), [], `org-a's own copy has another date_added: ${JSON.stringify(version)}`);
+        }
+        assert.deepEqual((await s.listObjects({ collection_id: C1, viewer: VIEWERS.otherOrg!, limit: 10, version: { kind: 'exact', versions: [microsToIso(copy!.seq + 1)] } })).rows, []);
         // Each organisation's copy keeps its own latest flag; deleting one leaves the other.
         assert.equal(await s.deleteObject(C1, sco.stix_id, 'org-b'), 1);
         assert.equal(await s.deleteObject(C1, sco.stix_id, 'org-a'), 1);

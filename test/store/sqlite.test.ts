@@ -87,9 +87,10 @@ describe('sqlite file database', () => {
       try {
         const shapes: PageShape[] = [];
         for (const version of ['last', 'first', 'all'] as const) {
-          for (const principals of [null, 2, 5]) shapes.push({ version, versions: 0, ids: 0, types: 0, specVersions: 0, principals });
+          for (const principals of [null, 2, 5]) shapes.push({ version, versions: 0, added: 0, ids: 0, types: 0, specVersions: 0, principals });
         }
-        shapes.push({ version: 'exact', versions: 2, ids: 0, types: 3, specVersions: 1, principals: 3 });
+        shapes.push({ version: 'exact', versions: 2, added: 2, ids: 0, types: 3, specVersions: 1, principals: 3 });
+        shapes.push({ version: 'union:fl', versions: 1, added: 1, ids: 0, types: 0, specVersions: 0, principals: 3 });
         for (const shape of shapes) {
           const sql = objectPageSql(shape);
           const params = (sql.match(/\?/g) ?? []).map(() => 'x');
@@ -111,8 +112,9 @@ describe('sqlite file database', () => {
       const raw = new Database(file, { readonly: true });
       try {
         for (const shape of [
-          { version: 'last', versions: 0, ids: 1, types: 0, specVersions: 0, principals: 2 },
-          { version: 'all', versions: 0, ids: 3, types: 1, specVersions: 0, principals: null },
+          { version: 'last', versions: 0, added: 0, ids: 1, types: 0, specVersions: 0, principals: 2 },
+          { version: 'all', versions: 0, added: 0, ids: 3, types: 1, specVersions: 0, principals: null },
+          { version: 'exact', versions: 1, added: 1, ids: 1, types: 0, specVersions: 0, principals: 2 },
         ] satisfies PageShape[]) {
           const sql = objectPageSql(shape);
           const params = (sql.match(/\?/g) ?? []).map(() => 'x');

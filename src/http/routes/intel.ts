@@ -12,7 +12,8 @@ import { labelTerm, refTerm, valueTerm } from '../../intel/terms.js';
 import { TLP_LEVELS, type TlpLevel } from '../../intel/tlp.js';
 import { parseIdentifier } from '../../intel/stix/identifier.js';
 import { ROLES } from '../../registry/types.js';
-import { microsToIso, isoToMicros, decodeCursor, encodeCursor, versionOut } from './taxii.js';
+import { decodeCursor, encodeCursor } from './taxii.js';
+import { isoToMicros, microsToIso, taxiiVersion } from '../../intel/timestamp.js';
 import { ref } from '../schemas.js';
 
 const problems = { '4xx': ref('Problem') };
@@ -38,7 +39,7 @@ function summarise(v: IntelObjectVersion) {
   return {
     id: v.stix_id,
     type: v.type,
-    version: versionOut(v),
+    version: taxiiVersion(v),
     date_added: microsToIso(v.seq),
     tlp: v.tlp,
     author_org_id: v.author_org_id,

@@ -5,7 +5,7 @@ import { IntelError } from '../../intel/errors.js';
 import type { IntelObjectVersion, VersionMatch } from '../../intel/ports.js';
 import { callerOf } from '../../intel/service.js';
 import { isTypeName, parseIdentifier } from '../../intel/stix/identifier.js';
-import { parseStixTimestamp } from '../../intel/timestamp.js';
+import { isoToMicros, microsToIso, taxiiVersion } from '../../intel/timestamp.js';
 import { mapError, statusTitle, WWW_AUTHENTICATE } from '../error-handler.js';
 
 /**
@@ -32,22 +32,6 @@ declare module 'fastify' {
   }
 }
 
-/** µs since the epoch → RFC 3339 with microseconds. */
-export function microsToIso(us: number): string {
-  const ms = Math.floor(us / 1000);
-  return `${new Date(ms).toISOString().slice(0, -1)}${String(us % 1000).padStart(3, '0')}Z`;
-}
-
-/** RFC 3339 UTC timestamp (as STIX §2.16 allows it) → µs since the epoch (sub-µs digits dropped), or null. */
-export function isoToMicros(s: string): number | null {
-  const t = parseStixTimestamp(s);
-  return t ? t.epochSeconds * 1_000_000 + Number(t.fraction.padEnd(6, '0').slice(0, 6)) : null;
-}
-
-/** An object without `modified` or `created` (an SCO) is versioned by its date_added (TAXII 2.1 §3.4.2 note). */
-export function versionOut(r: { version: string; seq: number }): string {
-  return r.version === '' ? microsToIso(r.seq) : r.version;
-}
 
 /** The `next` cursor: opaque to clients, the seq of the last row served. */
 export function encodeCursor(seq: number): string {
@@ -96,8 +80,9 @@ export function acceptsTaxii(accept: string | undefined): boolean {
     const [type, ...params] = part.split(';').map((x) => x.trim().toLowerCase());
     if (type === '*/*' || type === 'application/*') return true;
     if (type === 'application/taxii+json') {
-      const version = params.find((p) => p.startsWith('version='));
-      if (!version || version === 'version=2.1') return true;
+      // HTTP compares parameter values quoted or not: version="2.1" is version=2.1.
+      const version = params.map((p) => /^version\s*=\s*"?([^"]*)"?$/.exec(p)).find((m) => m !== null);
+      if (!version || version[1] === '2.1') return true;
     }
   }
   return false;
@@ -175,11 +160,6 @@ export function parseFilters(query: Record<string, unknown>, allowed: readonly s
   return f;
 }
 
-/** §3.4.2, §5.7, §5.8: an object with neither `modified` nor `created` (an SCO) is versioned by its date_added; versions are always timestamps. */
-function taxiiVersion(r: IntelObjectVersion): string {
-  return r.version === '' ? microsToIso(r.seq) : r.version;
-}
-
 function pageHeaders(reply: FastifyReply, rows: readonly IntelObjectVersion[]): void {
   if (rows.length === 0) return;
   reply.header('X-TAXII-Date-Added-First', microsToIso(rows[0]!.seq));
@@ -191,19 +171,26 @@ function envelope(rows: readonly IntelObjectVersion[], more: boolean): string {
   return rows.length === 0 ? `${head}}` : `${head},"objects":[${rows.map((r) => r.json).join(',')}]}`;
 }
 
+/**
+ * §4.3.1. The detail lists are optional; one is sent only when it names every object its count counts
+ * (a stored list keeps the first 1,000): clients such as taxii2-client refuse a status whose list and count
+ * differ. A detail's version is required: an object without one (an SCO not yet stored, or refused) is
+ * named with the request's timestamp.
+ */
 function statusBody(s: Awaited<ReturnType<Context['intel']['status']>>): Record<string, unknown> {
-  const detail = (d: { id: string; version: string; message?: string }) => ({ id: d.id, version: d.version, ...(d.message ? { message: d.message } : {}) });
+  const detail = (d: { id: string; version: string; message?: string }) => ({ id: d.id, version: d.version || s.request_timestamp, ...(d.message ? { message: d.message } : {}) });
+  const whole = (name: string, list: readonly { id: string; version: string; message?: string }[], count: number) => (list.length === count ? { [name]: list.map(detail) } : {});
   return {
     id: s.id,
     status: s.status,
     request_timestamp: s.request_timestamp,
     total_count: s.total_count,
     success_count: s.success_count,
-    successes: s.successes.map(detail),
+    ...whole('successes', s.successes, s.success_count),
     failure_count: s.failure_count,
-    failures: s.failures.map(detail),
+    ...whole('failures', s.failures, s.failure_count),
     pending_count: s.pending_count,
-    pendings: s.pendings.map(detail),
+    ...whole('pendings', s.pendings, s.pending_count),
   };
 }
 
@@ -338,12 +325,9 @@ export async function registerTaxiiRoutes(app: FastifyInstance, ctx: Context): P
         const c = await ctx.intel.collection(rootParam(req), idParam(req, 'collection'), caller);
         const id = objectId(req);
         const f = parseFilters(req.query as Record<string, unknown>, ['match[version]', 'match[spec_version]']);
-        const versions = f.version.kind === 'exact' ? f.version.versions : undefined;
-        if (f.version.kind !== 'exact' && f.version.kind !== 'last' && f.version.kind !== 'all') {
-          throw new ValidationError([{ path: '/query/match[version]', message: 'DELETE takes exact versions, or none to delete every version' }]);
-        }
-        await ctx.intel.deleteObject(c, caller, id, versions);
-        return reply.status(200).header('content-type', TAXII_MEDIA).send('');
+        // §5.6 with §3.4's filters: the latest version unless match[version] says otherwise (`all` for every one).
+        await ctx.intel.deleteObject(c, caller, id, f.version, f.specVersions);
+        return send(reply, '');
       });
 
       // §5.7 Object versions

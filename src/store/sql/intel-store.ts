@@ -22,6 +22,7 @@ import type {
   Viewer,
 } from '../../intel/ports.js';
 import type { TlpLevel } from '../../intel/tlp.js';
+import { isoToMicros } from '../../intel/timestamp.js';
 import type { DB } from './schema.js';
 import type { StoreCapabilities } from './capabilities.js';
 
@@ -51,6 +52,11 @@ export function versionKey(version: string): string {
   // more than nanoseconds: trailing zeros carry no order, dropping them keeps equal instants equal
   if (fraction.length > 9) fraction = fraction.replace(/0+$/, '').padEnd(9, '0');
   return `${m[1]}.${fraction}`;
+}
+
+/** The seqs (date_added, µs) that listed versions name, for objects versioned by their date_added (SCOs). */
+export function unversionedSeqs(versions: readonly string[]): number[] {
+  return [...new Set(versions.map(isoToMicros).filter((us): us is number => us !== null))];
 }
 
 /** A stored version's place among the versions of its object, as the insert planner needs it. */
@@ -620,11 +626,17 @@ export class SqlIntelStore implements IntelStore {
     const v = q.version;
     if (v.kind === 'last') query = query.where('o.is_latest', '=', 1);
     else if (v.kind === 'first') query = query.where('o.is_first', '=', 1);
-    else if (v.kind === 'exact') query = query.where('o.version_key', 'in', [...new Set(v.versions.map(versionKey))]);
-    else if (v.kind === 'union') {
+    else if (v.kind === 'exact' || v.kind === 'union') {
       const keys = [...new Set(v.versions.map(versionKey))];
+      // An object without modified or created (an SCO) is versioned by its date_added, its seq.
+      const added = unversionedSeqs(v.versions);
       query = query.where((eb) =>
-        eb.or([...(v.first ? [eb('o.is_first', '=', 1)] : []), ...(v.last ? [eb('o.is_latest', '=', 1)] : []), ...(keys.length > 0 ? [eb('o.version_key', 'in', keys)] : [])]),
+        eb.or([
+          ...(v.kind === 'union' && v.first ? [eb('o.is_first', '=', 1)] : []),
+          ...(v.kind === 'union' && v.last ? [eb('o.is_latest', '=', 1)] : []),
+          ...(keys.length > 0 ? [eb('o.version_key', 'in', keys)] : []),
+          ...(added.length > 0 ? [eb.and([eb('o.version_key', '=', ''), eb('o.seq', 'in', added)])] : []),
+        ]),
       );
     }
     if (q.ids !== undefined) query = query.where(idKeyIs('o.id_key', [...new Set(q.ids.map(idKey))])).where('o.stix_id', 'in', q.ids);

@@ -16,6 +16,7 @@ import {
   type StoredVersion,
   seqAbove,
   toVersion,
+  unversionedSeqs,
   versionKey,
   wallClockMicros,
   type VersionRow,
@@ -37,8 +38,9 @@ const PAGE_STATEMENTS = 128;
 export interface PageShape {
   /** The version filter's kind; a union adds which keywords it holds (`union:fl`). */
   version: VersionMatch['kind'] | `union:${string}`;
-  /** Lengths of the IN-lists, 0 when the filter is absent. */
+  /** Lengths of the IN-lists, 0 when the filter is absent (`added`: date_added seqs the versions name, for SCOs). */
   versions: number;
+  added: number;
   ids: number;
   types: number;
   specVersions: number;
@@ -118,11 +120,16 @@ export function objectPageSql(s: PageShape): string {
   const where = s.ids > 0 ? ['+o.collection_id = ?', '+o.seq > ?'] : ['o.collection_id = ?', 'o.seq > ?'];
   if (s.version === 'last') where.push('o.is_latest = 1');
   else if (s.version === 'first') where.push('o.is_first = 1');
-  else if (s.version === 'exact') where.push(`o.version_key IN (${list(s.versions)})`);
-  else if (s.version.startsWith('union:')) {
-    const flags = s.version.slice(6);
-    const any = [...(flags.includes('f') ? ['o.is_first = 1'] : []), ...(flags.includes('l') ? ['o.is_latest = 1'] : []), ...(s.versions > 0 ? [`o.version_key IN (${list(s.versions)})`] : [])];
-    where.push(`(${any.join(' OR ')})`);
+  else if (s.version === 'exact' || s.version.startsWith('union:')) {
+    const flags = s.version.startsWith('union:') ? s.version.slice(6) : '';
+    const any = [
+      ...(flags.includes('f') ? ['o.is_first = 1'] : []),
+      ...(flags.includes('l') ? ['o.is_latest = 1'] : []),
+      ...(s.versions > 0 ? [`o.version_key IN (${list(s.versions)})`] : []),
+      // An object without modified or created (an SCO) is versioned by its date_added, its seq.
+      ...(s.added > 0 ? [`(o.version_key = '' AND o.seq IN (${list(s.added)}))`] : []),
+    ];
+    where.push(any.length > 0 ? `(${any.join(' OR ')})` : '0');
   }
   // The ids themselves settle collisions of their keys.
   if (s.ids > 0) where.push(`o.id_key IN (${list(s.ids)})`, `o.stix_id IN (${list(s.ids)})`);
@@ -263,6 +270,7 @@ export class SqliteIntelStore extends SqlIntelStore {
     const limit = Math.max(0, Math.floor(q.limit));
     const v = q.version;
     const versions = v.kind === 'exact' || v.kind === 'union' ? [...new Set(v.versions.map(versionKey))] : [];
+    const added = v.kind === 'exact' || v.kind === 'union' ? unversionedSeqs(v.versions) : [];
     for (const l of [q.ids, q.types, q.specVersions, v.kind === 'exact' ? versions : undefined]) {
       if (l !== undefined && l.length === 0) return { rows: [], more: false };
     }
@@ -270,12 +278,13 @@ export class SqliteIntelStore extends SqlIntelStore {
     const statement = this.page({
       version: v.kind === 'union' ? `union:${v.first ? 'f' : ''}${v.last ? 'l' : ''}` : v.kind,
       versions: versions.length,
+      added: added.length,
       ids: q.ids?.length ?? 0,
       types: q.types?.length ?? 0,
       specVersions: q.specVersions?.length ?? 0,
       principals: principals === null ? null : principals.length,
     });
-    const params: unknown[] = [q.collection_id, seqAbove(q.addedAfter, q.after), ...versions, ...(q.ids ?? []).map(idKey), ...(q.ids ?? []), ...(q.types ?? []), ...(q.specVersions ?? [])];
+    const params: unknown[] = [q.collection_id, seqAbove(q.addedAfter, q.after), ...versions, ...added, ...(q.ids ?? []).map(idKey), ...(q.ids ?? []), ...(q.types ?? []), ...(q.specVersions ?? [])];
     if (q.viewer.kind === 'user') params.push(q.viewer.orgId, q.viewer.userId, ...principals!);
     params.push(limit + 1);
     const rows = await this.kdb.connection().execute(async () => statement.all(...params) as VersionRow[]);
@@ -293,7 +302,7 @@ export class SqliteIntelStore extends SqlIntelStore {
 
   /** The prepared statement of a listing shape, from a small LRU cache. */
   private page(shape: PageShape): Database.Statement {
-    const key = `${shape.version}:${shape.versions}:${shape.ids}:${shape.types}:${shape.specVersions}:${shape.principals ?? 'anon'}`;
+    const key = `${shape.version}:${shape.versions}:${shape.added}:${shape.ids}:${shape.types}:${shape.specVersions}:${shape.principals ?? 'anon'}`;
     let statement = this.pages.get(key);
     if (statement !== undefined) {
       this.pages.delete(key);
