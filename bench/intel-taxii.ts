@@ -197,7 +197,8 @@ try {
     `page of up to 1,000 with added_after (TLP-filtered for another org, ${N} objects stored): p50 ${lat[100]!.toFixed(1)} ms, p99 ${lat[197]!.toFixed(1)} ms, max ${lat[199]!.toFixed(1)} ms; avg ${Math.round(served / 200)} objects per page`,
   );
 
-  // 3. full pull through the CLI: from the server that just did the ingest, then from a freshly started one
+  // 3. full pull through the CLI, as the analyst who shared the objects (who may read every one of them, RED
+  // included, so the pull carries all N): from the server that just did the ingest, then from a freshly started one
   const pullOnce = async (label: string) => {
   const out = join(dir, 'pull.ndjson');
   rmSync(join(dir, 'state.json'), { force: true });
@@ -205,7 +206,7 @@ try {
   const pullStart = performance.now();
   const pull = spawn(
     process.execPath,
-    ['dist/cli.js', 'intel', 'pull', '--from', `${url}/taxii2/api/`, '--collection', DEFAULT_COLLECTION_ID, '--from-token', reader, '--out', out, '--state', join(dir, 'state.json')],
+    ['dist/cli.js', 'intel', 'pull', '--from', `${url}/taxii2/api/`, '--collection', DEFAULT_COLLECTION_ID, '--from-token', writer, '--out', out, '--state', join(dir, 'state.json')],
     { stdio: ['ignore', 'pipe', 'pipe'], env },
   );
   let clientPeak = 0;
