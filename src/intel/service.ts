@@ -21,10 +21,11 @@ import type {
   VersionMatch,
   Viewer,
 } from './ports.js';
-import { chunksOf, PreparePool, sharedPreparePool, type PrepareOptions } from './prepare-pool.js';
+import { chunksOf } from './envelope.js';
+import { PreparePool, sharedPreparePool, type PrepareOptions } from './prepare-pool.js';
 import { detailOf, freshSalt, SHARING_EXTENSION_ID, type Prepared } from './prepare.js';
 import type { StixValidationOptions } from './stix.js';
-import { compareTimestamps, microsToIso, parseStixTimestamp, taxiiVersion, type StixTimestamp } from './timestamp.js';
+import { microsToIso } from './timestamp.js';
 import { tlpMarkingId, type TlpLevel } from './tlp.js';
 
 /**
@@ -143,25 +144,6 @@ interface Unit {
 
 /** Objects stored in one transaction at most when several chunks are ready (about 4 MB of rows). */
 const GROUP_ROWS = 4000;
-
-/**
- * The versions of one object that TAXII's version filter names (§3.4.2): `last` and `first` by version
- * timestamp (an SCO's is its date_added), exact timestamps compared as instants (`…00Z` equals `…00.000Z`),
- * `all`, or a union of these.
- */
-export function selectVersions<T extends { version: string; seq: number }>(versions: readonly T[], match: VersionMatch): T[] {
-  if (match.kind === 'all') return [...versions];
-  const at = versions.map((v) => ({ v, t: parseStixTimestamp(taxiiVersion(v)) }));
-  const cmp = (a: StixTimestamp | undefined, b: StixTimestamp | undefined) => (a && b ? compareTimestamps(a, b) : a ? 1 : b ? -1 : 0);
-  const edge = (sign: 1 | -1) => at.reduce<StixTimestamp | undefined>((best, x) => (best === undefined || sign * cmp(x.t, best) > 0 ? x.t : best), undefined);
-  const wanted: (StixTimestamp | undefined)[] = [];
-  const first = match.kind === 'first' || (match.kind === 'union' && match.first);
-  const last = match.kind === 'last' || (match.kind === 'union' && match.last);
-  if (first) wanted.push(edge(-1));
-  if (last) wanted.push(edge(1));
-  if (match.kind === 'exact' || match.kind === 'union') for (const v of match.versions) wanted.push(parseStixTimestamp(v));
-  return at.filter((x) => x.t !== undefined && wanted.some((w) => w !== undefined && compareTimestamps(x.t!, w) === 0)).map((x) => x.v);
-}
 
 export class IntelService {
   private readonly queue: Job[] = [];
@@ -654,25 +636,28 @@ export class IntelService {
   }
 
   /**
-   * Deletes an object's versions from a collection: the caller needs write
-   * access, and every version must be their organisation's (the secretariat may
-   * delete anything). The ledger keeps its entries: a log never forgets.
+   * Deletes an object's versions from a collection (TAXII 2.1 §5.6): the ones
+   * the version and spec-version filters name, found exactly as a read with
+   * those filters finds them (the latest by default), among the versions the
+   * caller may read. The caller needs write access; only their organisation's
+   * versions are theirs to delete (the secretariat may delete any it can
+   * read). The ledger keeps its entries: a log never forgets.
    */
-  async deleteObject(c: Collection, caller: IntelCaller, stixId: string, match: VersionMatch = { kind: 'last' }, specVersions?: readonly string[]): Promise<number> {
+  async deleteObject(c: Collection, caller: IntelCaller, stixId: string, match: VersionMatch = { kind: 'last' }, specVersions?: string[]): Promise<number> {
     requireSignedIn(caller);
     if (!this.rights(c, caller).write) throw new IntelError('INTEL_FORBIDDEN', `you may not write to collection ${c.id}`);
     const viewer = await this.viewer(caller);
-    const found = await this.deps.store.versionsOf([c.id], stixId, viewer, 10_000);
-    if (found.length === 0) throw new IntelError('OBJECT_NOT_FOUND', `no object ${JSON.stringify(stixId.slice(0, 120))} in collection ${c.id}`);
-    // Only what the caller's organisation shared is theirs to delete (the secretariat may delete any);
-    // the filters then pick among those versions, never among versions the caller cannot see.
-    const own = caller.role === 'admin' ? found : found.filter((v) => v.author_org_id === caller.orgId);
-    if (own.length === 0) throw new IntelError('INTEL_FORBIDDEN', 'only the organisation that shared an object (or the secretariat) may delete it');
-    const targets = selectVersions(
-      specVersions ? own.filter((v) => specVersions.includes(v.spec_version)) : own,
-      match,
-    );
-    if (targets.length === 0) throw new IntelError('OBJECT_NOT_FOUND', `no version of ${JSON.stringify(stixId.slice(0, 120))} matches the filters in collection ${c.id}`);
+    const named: IntelObjectVersion[] = [];
+    for (let after: number | undefined; ; ) {
+      const { rows, more } = await this.deps.store.listObjects({ collection_id: c.id, viewer, ids: [stixId], version: match, specVersions, limit: 1000, ...(after === undefined ? {} : { after }) });
+      named.push(...rows);
+      if (!more || rows.length === 0) break;
+      after = rows[rows.length - 1]!.seq;
+    }
+    if (named.length === 0) throw new IntelError('OBJECT_NOT_FOUND', `no version of ${JSON.stringify(stixId.slice(0, 120))} in collection ${c.id} matches`);
+    // Another organisation may keep its own copy of the same SCO: never the caller's to delete.
+    const targets = caller.role === 'admin' ? named : named.filter((v) => v.author_org_id === caller.orgId);
+    if (targets.length === 0) throw new IntelError('INTEL_FORBIDDEN', 'only the organisation that shared an object (or the secretariat) may delete it');
     let n = 0;
     for (const author of new Set(targets.map((t) => t.author_org_id))) {
       n += await this.deps.store.deleteObject(c.id, stixId, author, targets.filter((t) => t.author_org_id === author).map((t) => t.version));
