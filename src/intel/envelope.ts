@@ -1,5 +1,7 @@
 import type { FieldProblem } from '../errors.js';
 import { holdsNul } from '../nul.js';
+import type { StatusDetail } from './ports.js';
+import { detailOf } from './prepare.js';
 
 /**
  * A TAXII 2.1 envelope as POSTed (§3.7, §5.4): `{"objects": [ … ]}`, with
@@ -32,4 +34,18 @@ export function parseEnvelope(text: string): ParsedEnvelope {
   const objects = (body as { objects?: unknown }).objects;
   if (!Array.isArray(objects)) return { refused: { problems: [{ path: '/objects', message: 'must be a list of STIX objects' }] } };
   return { objects };
+}
+
+/** The chunks of a list, `chunkSize` at a time. */
+export function chunksOf<T>(items: readonly T[], chunkSize: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += chunkSize) out.push(items.slice(start, start + chunkSize));
+  return out;
+}
+
+/** An envelope's text as ingestion takes it: each object's id and version (the status), and the objects in chunks. */
+export function splitEnvelope(text: string, chunkSize: number): { details: StatusDetail[]; chunks: unknown[][] } | { refused: EnvelopeRefusal } {
+  const parsed = parseEnvelope(text);
+  if ('refused' in parsed) return parsed;
+  return { details: parsed.objects.map(detailOf), chunks: chunksOf(parsed.objects, chunkSize) };
 }

@@ -1,10 +1,10 @@
 import { deserialize, serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { collectGarbage } from './heap.js';
-import { parseEnvelope, type EnvelopeRefusal } from './envelope.js';
+import { splitEnvelope, type EnvelopeRefusal } from './envelope.js';
 import { intelEntry, type IntelEntrySource } from './ledger-feed.js';
 import type { StatusDetail } from './ports.js';
-import { detailOf, prepareObject, type Prepared } from './prepare.js';
+import { prepareObject, type Prepared } from './prepare.js';
 import type { StixValidationOptions } from './stix.js';
 import type { TlpLevel } from './tlp.js';
 
@@ -66,14 +66,6 @@ interface Waiting {
   fallback: () => void;
 }
 
-
-/** The chunks of an envelope's objects, `chunkSize` at a time. */
-export function chunksOf<T>(objects: readonly T[], chunkSize: number): T[][] {
-  const out: T[][] = [];
-  for (let start = 0; start < objects.length; start += chunkSize) out.push(objects.slice(start, start + chunkSize));
-  return out;
-}
-
 export class PreparePool {
   private worker: Worker | null = null;
   private broken = false;
@@ -125,12 +117,13 @@ export class PreparePool {
    * is prepared. Resolves with the refusal for a body that is not an envelope.
    */
   envelope(text: string, chunkSize: number, options: PrepareOptions): Promise<PreparedEnvelope | { refused: EnvelopeRefusal }> {
-    const here = () => {
-      const parsed = parseEnvelope(text);
-      if ('refused' in parsed) return parsed;
-      return { details: parsed.objects.map(detailOf), chunks: chunksOf(parsed.objects, chunkSize).map((c) => Promise.resolve().then(() => this.prepareHere(c, options))) };
+    // Here: parsed again, and only the chunks from `from` on prepared (the worker may have answered the others).
+    const here = (from = 0) => {
+      const split = splitEnvelope(text, chunkSize);
+      if ('refused' in split) return split;
+      return { details: split.details, chunks: split.chunks.map((c, n) => (n < from ? Promise.resolve([]) : Promise.resolve().then(() => this.prepareHere(c, options)))) };
     };
-    if (text.length < MIN_WORKER_TEXT || !this.goesToWorker(Number.MAX_SAFE_INTEGER)) return Promise.resolve().then(here);
+    if (text.length < MIN_WORKER_TEXT || !this.goesToWorker(Number.MAX_SAFE_INTEGER)) return Promise.resolve().then(() => here());
     return new Promise((resolve, reject) => {
       let told = false;
       // One settle function per chunk, made once the worker has said how many objects there are.
@@ -159,7 +152,7 @@ export class PreparePool {
       // The worker failed part way: parse the text here once more and prepare what it had not answered.
       const fallback = () => {
         try {
-          const parsed = here();
+          const parsed = here(next);
           if (!told) {
             told = true;
             resolve(parsed);

@@ -1,9 +1,9 @@
 import { deserialize } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
-import { parseEnvelope } from './envelope.js';
+import { splitEnvelope } from './envelope.js';
 import { intelEntry } from './ledger-feed.js';
-import { chunksOf, type PrepareRequest, type PrepareResponse } from './prepare-pool.js';
-import { detailOf, prepareObject } from './prepare.js';
+import type { PrepareRequest, PrepareResponse } from './prepare-pool.js';
+import { prepareObject } from './prepare.js';
 
 const post = (m: PrepareResponse): void => parentPort!.postMessage(m);
 
@@ -14,14 +14,14 @@ parentPort?.on('message', (m: PrepareRequest) => {
       const objects = deserialize(m.objects) as unknown[];
       post({ id: m.id, results: objects.map((o) => prepareObject(o, m.defaultTlp, m.validation, m.collectionId)) });
     } else if (m.kind === 'envelope') {
-      const parsed = parseEnvelope(m.text);
-      if ('refused' in parsed) {
-        post({ id: m.id, refused: parsed.refused });
+      const split = splitEnvelope(m.text, m.chunkSize);
+      if ('refused' in split) {
+        post({ id: m.id, refused: split.refused });
         return;
       }
       // The details first (the status is made of them), then each chunk as soon as it is prepared.
-      post({ id: m.id, details: parsed.objects.map(detailOf) });
-      chunksOf(parsed.objects, m.chunkSize).forEach((chunk, n) => post({ id: m.id, chunk: n, results: chunk.map((o) => prepareObject(o, m.defaultTlp, m.validation, m.collectionId)) }));
+      post({ id: m.id, details: split.details });
+      split.chunks.forEach((chunk, n) => post({ id: m.id, chunk: n, results: chunk.map((o) => prepareObject(o, m.defaultTlp, m.validation, m.collectionId)) }));
     } else {
       // Copied, not transferred: an entry may be a view into a buffer that others share.
       post({ id: m.id, results: m.rows.map(intelEntry) });

@@ -32,7 +32,6 @@ declare module 'fastify' {
   }
 }
 
-
 /** The `next` cursor: opaque to clients, the seq of the last row served. */
 export function encodeCursor(seq: number): string {
   return Buffer.from(`c1.${seq}`).toString('base64url');

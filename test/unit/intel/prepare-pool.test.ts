@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { collectGarbage } from '../../../src/intel/heap.js';
-import { chunksOf, MIN_WORKER_BATCH, MIN_WORKER_TEXT, PreparePool, type PreparedEnvelope } from '../../../src/intel/prepare-pool.js';
+import { chunksOf } from '../../../src/intel/envelope.js';
+import { MIN_WORKER_BATCH, MIN_WORKER_TEXT, PreparePool, type PreparedEnvelope } from '../../../src/intel/prepare-pool.js';
 import { intelEntry, type IntelEntrySource } from '../../../src/intel/ledger-feed.js';
 import { detailOf, prepareObject } from '../../../src/intel/prepare.js';
 import { tlpMarkingId } from '../../../src/intel/tlp.js';
