@@ -309,6 +309,17 @@ describe('TAXII 2.1', () => {
     assert.equal((await get(`${OBJECTS}${id}/`)).statusCode, 404);
   });
 
+  test('DELETE by default takes the latest version, not the latest one the caller may read', async () => {
+    const id = `indicator--${randomUUID()}`;
+    const colleague = demoToken(h.init, 'demo-northwind', 'org-admin');
+    await post([indicator({ id, modified: '2026-01-02T03:04:05.678Z' }), indicator({ id, modified: '2026-02-02T03:04:05.678Z', object_marking_refs: [tlpMarkingId('RED')] })]);
+    await h.ctx.intel.drain();
+    // RED: the author alone reads v2; their colleague reads v1 only.
+    assert.deepEqual(((await get(`${OBJECTS}${id}/versions/`, colleague)).json() as { versions: string[] }).versions, ['2026-01-02T03:04:05.678Z']);
+    assert.equal((await h.call('DELETE', `${OBJECTS}${id}/`, { token: colleague, headers: { accept: TAXII } })).statusCode, 404);
+    assert.deepEqual(((await get(`${OBJECTS}${id}/versions/`)).json() as { versions: string[] }).versions, ['2026-01-02T03:04:05.678Z', '2026-02-02T03:04:05.678Z'], 'nothing was deleted');
+  });
+
   test('an SCO is named by its date_added: in its status once stored, and that version finds and deletes it', async () => {
     const value = `${randomUUID()}.example`;
     const posted = (await post([{ type: 'domain-name', spec_version: '2.1', id: deterministicScoId({ type: 'domain-name', value })!, value }])).json() as { status: string; successes: { id: string; version: string }[] };
