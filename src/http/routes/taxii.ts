@@ -44,7 +44,6 @@ export function decodeCursor(s: string): number {
   return Number(m[1]);
 }
 
-
 /** The §3.6.1 error message. */
 export function taxiiError(req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
   const m = mapError(err);
@@ -70,7 +69,6 @@ export function taxiiError(req: FastifyRequest, reply: FastifyReply, err: unknow
   if (m.errors) body.details = { errors: m.errors.slice(0, 100) };
   return reply.status(status).header('content-type', TAXII_MEDIA).send(Buffer.from(JSON.stringify(body)));
 }
-
 
 /** §1.6.8.1: the server answers in TAXII 2.1 media; anything the client accepts must include it. */
 export function acceptsTaxii(accept: string | undefined): boolean {
