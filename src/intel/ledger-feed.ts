@@ -33,6 +33,8 @@ export function intelEntry(v: IntelEntrySource): Uint8Array {
   return intelEntryOf(canonicalJson(JSON.parse(v.json)), v);
 }
 
+const utf8 = new TextEncoder();
+
 /** The log entry of one version whose object's canonical JSON is `content` (the preparation worker has the object parsed). */
 export function intelEntryOf(content: string, v: Omit<IntelEntrySource, 'json'>): Uint8Array {
   if (v.salt === null) {
@@ -41,9 +43,9 @@ export function intelEntryOf(content: string, v: Omit<IntelEntrySource, 'json'>)
       content.length <= MAX_INLINE
         ? `{"collection":${JSON.stringify(v.collection_id)},"object":${content},"type":"${INTEL_ENTRY_TYPE}"}`
         : canonicalJson({ type: INTEL_ENTRY_TYPE, collection: v.collection_id, id: v.stix_id, version: v.version, sha256: createHash('sha256').update(content).digest('hex') });
-    return new TextEncoder().encode(body);
+    return utf8.encode(body);
   }
-  return commit(INTEL_COMMITMENT_KIND, new TextEncoder().encode(content), Buffer.from(v.salt, 'hex')).entry;
+  return commit(INTEL_COMMITMENT_KIND, utf8.encode(content), Buffer.from(v.salt, 'hex')).entry;
 }
 
 /** How the feed logs its entries: a batch of one kind with one promise for all (the ledger's appendMany). */

@@ -104,7 +104,7 @@ export function prepareObject(obj: unknown, defaultTlp: TlpLevel, validation?: S
     revoked: o.revoked === true,
     json: JSON.stringify(o),
     salt: collectionId !== undefined && tlp !== 'CLEAR' ? freshSalt() : null,
-    terms: termsOf(o),
+    terms: termsOf(o, v.pattern),
     created: typeof o.created === 'string' ? o.created : null,
     id_key: idKey(o.id as string),
   };

@@ -1,5 +1,6 @@
 import type { FieldProblem } from '../errors.js';
 import { IntelError } from './errors.js';
+import type { Pattern } from './pattern/ast.js';
 import { DEFAULT_PATTERN_LIMITS, type PatternLimits } from './pattern/parser.js';
 import { categoryOf, REQUIRED, type Category } from './stix/catalog.js';
 import { checkIdentifier, has, requireProps, type Ctx, type ScoIdCheck } from './stix/checks.js';
@@ -33,6 +34,8 @@ export interface StixValidationResult {
   truncated: boolean;
   /** The input broke a size limit and was not validated further. */
   tooLarge: boolean;
+  /** A valid indicator's `stix` pattern, parsed (validateStixObject only): search terms are compiled from it without parsing again. */
+  pattern?: Pattern;
 }
 
 export type { StixLimits, ScoIdCheck };
@@ -89,7 +92,8 @@ export function validateStixObject(obj: unknown, options: StixValidationOptions 
   const { ctx, limits } = context(options);
   if (!checkLimits(obj, limits, ctx.problems)) return { valid: false, problems: ctx.problems.list, truncated: ctx.problems.truncated, tooLarge: true };
   validateObjectInto(ctx, obj, basePath);
-  return { valid: ctx.problems.list.length === 0, problems: ctx.problems.list, truncated: ctx.problems.truncated, tooLarge: false };
+  const valid = ctx.problems.list.length === 0;
+  return { valid, problems: ctx.problems.list, truncated: ctx.problems.truncated, tooLarge: false, ...(valid && ctx.pattern ? { pattern: ctx.pattern } : {}) };
 }
 
 /**

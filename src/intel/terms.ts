@@ -1,4 +1,4 @@
-import { compileEquality, parsePattern } from './pattern/index.js';
+import { compileEquality, parsePattern, type Pattern } from './pattern/index.js';
 
 /**
  * Search terms of a STIX object, for "have we seen this value?" lookups:
@@ -31,7 +31,8 @@ export function refTerm(id: string): string {
   return `r:${id}`;
 }
 
-export function termsOf(obj: Record<string, unknown>): string[] {
+/** `pattern`: the indicator's pattern as validation parsed it, when the caller has it (else it is parsed here). */
+export function termsOf(obj: Record<string, unknown>, pattern?: Pattern): string[] {
   const out = new Set<string>();
   const type = obj.type;
   const addValue = (v: unknown): void => {
@@ -40,7 +41,7 @@ export function termsOf(obj: Record<string, unknown>): string[] {
   };
   if (type === 'indicator' && obj.pattern_type === 'stix' && typeof obj.pattern === 'string') {
     try {
-      const terms = compileEquality(parsePattern(obj.pattern));
+      const terms = compileEquality(pattern ?? parsePattern(obj.pattern));
       if (terms) for (const t of terms) addValue(t.value);
     } catch {
       // Validation refuses bad patterns before this; nothing to index otherwise.

@@ -4,8 +4,6 @@
  * the spec allows (offsets, missing seconds, impossible dates rolled over).
  */
 
-const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z$/;
-
 /** A parsed STIX timestamp: whole seconds since the epoch and the fraction digits as written. */
 export interface StixTimestamp {
   readonly text: string;
@@ -19,19 +17,45 @@ export interface StixTimestamp {
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-/** Parses a STIX timestamp; returns `undefined` for anything §2.16 does not allow (including impossible dates). */
+/** The value of `n` ASCII digits of `s` from `at`, or -1 where one is not a digit. */
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * Parses a STIX timestamp; returns `undefined` for anything §2.16 does not allow (including impossible dates).
+ * Accepts exactly `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$` (ASCII digits), read by character
+ * codes: created, modified and valid_from of every posted object come through here.
+ */
 export function parseStixTimestamp(text: string): StixTimestamp | undefined {
-  if (text.length > 64) return undefined;
-  const m = TIMESTAMP_RE.exec(text);
-  if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const n = text.length;
+  if (n > 64 || n < 20) return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[n - 1] !== 'Z') return undefined;
+  let fraction = '';
+  if (n > 20) {
+    // ".<digits>Z": at least one digit.
+    if (text[19] !== '.' || n < 22 || digits(text, 20, n - 21) < 0) return undefined;
+    fraction = text.slice(20, n - 1);
+  }
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   // Second 60 is RFC 3339's leap second; the schema's timestamp.json allows it too.
   if (hour > 23 || minute > 59 || second > 60) return undefined;
-  const fraction = m[7] ?? '';
   const epochSeconds = Date.UTC(year, month - 1, day, hour, minute, second) / 1000;
   const ms = fraction === '' ? 0 : Number(fraction.slice(0, 3).padEnd(3, '0'));
   return { text, epochSeconds, epochMs: epochSeconds * 1000 + ms, fraction };

@@ -1,3 +1,4 @@
+import type { Pattern } from '../pattern/ast.js';
 import type { PatternLimits } from '../pattern/parser.js';
 import { compareTimestamps, parseStixTimestamp, type StixTimestamp } from '../timestamp.js';
 import { categoryOf, type RefRule } from './catalog.js';
@@ -12,6 +13,8 @@ export interface Ctx {
   problems: Problems;
   scoIds: ScoIdCheck;
   patternLimits: PatternLimits;
+  /** The last `stix` pattern parsed (an indicator's), for the caller to reuse. */
+  pattern?: Pattern;
 }
 
 type Obj = Record<string, unknown>;
@@ -73,18 +76,17 @@ export function checkNumber(ctx: Ctx, obj: Obj, key: string, path: string, min: 
 export function checkTimestamp(ctx: Ctx, obj: Obj, key: string, path: string, millis = false): StixTimestamp | undefined {
   if (!has(obj, key)) return undefined;
   const v = obj[key];
-  const p = pointer(path, key);
   if (typeof v !== 'string') {
-    ctx.problems.add(p, `${key} must be a timestamp string, not ${preview(v)}`);
+    ctx.problems.add(pointer(path, key), `${key} must be a timestamp string, not ${preview(v)}`);
     return undefined;
   }
   const ts = parseStixTimestamp(v);
   if (!ts) {
-    ctx.problems.add(p, `${key} ${preview(v)} is not an RFC 3339 UTC timestamp of the form YYYY-MM-DDTHH:mm:ss[.s+]Z`);
+    ctx.problems.add(pointer(path, key), `${key} ${preview(v)} is not an RFC 3339 UTC timestamp of the form YYYY-MM-DDTHH:mm:ss[.s+]Z`);
     return undefined;
   }
   if (millis && ts.fraction.length < 3) {
-    ctx.problems.add(p, `${key} ${preview(v)} must be precise to at least milliseconds (three digits after the seconds)`);
+    ctx.problems.add(pointer(path, key), `${key} ${preview(v)} must be precise to at least milliseconds (three digits after the seconds)`);
   }
   return ts;
 }

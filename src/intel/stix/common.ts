@@ -125,7 +125,11 @@ const MERGED_REF_RULES = new Map(Object.entries(REF_RULES).map(([type, rules]) =
 export function checkSuffixes(ctx: Ctx, obj: Obj, path: string, type: string): void {
   // Other types (custom ones, whatever the poster names) have the common rules only.
   const rules: Readonly<Record<string, RefRule | undefined>> = MERGED_REF_RULES.get(type) ?? REF_RULES['*']!;
-  for (const [k, v] of Object.entries(obj)) {
+  for (const k of Object.keys(obj)) {
+    // Most names end in none of the four suffixes: one character rules them out.
+    const last = k.charCodeAt(k.length - 1);
+    if (last !== 102 /* f */ && last !== 115 /* s */ && last !== 110 /* n */ && last !== 120 /* x */) continue;
+    const v = obj[k];
     if (k.endsWith('_ref')) checkRef(ctx, obj, k, path, rules[k]);
     else if (k.endsWith('_refs')) checkRefs(ctx, obj, k, path, rules[k]);
     else if (k.endsWith('_bin')) {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ID_CONTRIBUTING } from './catalog.js';
 
 /**
@@ -24,18 +24,35 @@ export function canonicalJson(value: unknown): string {
     if (s === undefined) throw new TypeError(`JCS cannot encode ${typeof value}`);
     return s;
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  // Built by concatenation: every ingested version's ledger entry is the canonical form of its object.
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return `${out}]`;
+  }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    out += (out.length === 1 ? '' : ',') + JSON.stringify(k) + ':' + canonicalJson(v);
+  }
+  return `${out}}`;
 }
+
+/** Namespace UUIDs as bytes, kept: every SCO id checked uses the same one. */
+const namespaces = new Map<string, Buffer>();
 
 /** RFC 4122 §4.3 name-based UUID, version 5 (SHA-1). */
 export function uuidV5(namespace: string, name: string): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  if (ns.length !== 16) throw new TypeError('namespace must be a UUID');
-  const hash = createHash('sha1').update(ns).update(Buffer.from(name, 'utf8')).digest();
-  const b = hash.subarray(0, 16);
+  let ns = namespaces.get(namespace);
+  if (ns === undefined) {
+    ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+    if (ns.length !== 16 || !/^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/.test(namespace)) throw new TypeError('namespace must be a UUID');
+    if (namespaces.size < 16) namespaces.set(namespace, ns);
+  }
+  const b = hash('sha1', Buffer.concat([ns, Buffer.from(name, 'utf8')]), 'buffer').subarray(0, 16);
   b[6] = ((b[6] as number) & 0x0f) | 0x50;
   b[8] = ((b[8] as number) & 0x3f) | 0x80;
   const h = b.toString('hex');

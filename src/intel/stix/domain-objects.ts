@@ -49,7 +49,7 @@ function checkIndicator(ctx: Ctx, obj: Obj, path: string): void {
   checkKillChainPhases(ctx, obj, path);
   if (pattern !== undefined && patternType === 'stix') {
     try {
-      parsePattern(pattern, ctx.patternLimits);
+      ctx.pattern = parsePattern(pattern, ctx.patternLimits);
     } catch (e) {
       if (!(e instanceof IntelError)) throw e;
       ctx.problems.add(pointer(path, 'pattern'), `${e.code}: ${e.message}`);

@@ -50,30 +50,37 @@ export function checkLimits(input: unknown, limits: StixLimits, problems: Proble
     for (let l = loc; l; l = l.parent) keys.push(l.key);
     return pointer('', ...keys.reverse());
   };
-  const stack: { v: unknown; depth: number; loc: Loc | undefined }[] = [{ v: input, depth: 1, loc: undefined }];
+  // Only containers are stacked: a string, number or literal is checked where its container is walked.
+  const stack: { v: object; depth: number; loc: Loc | undefined }[] = [];
   let nodes = 0;
   let reported = 0;
-  while (stack.length > 0 && reported < 10) {
-    const { v, depth, loc } = stack.pop() as { v: unknown; depth: number; loc: Loc | undefined };
+  const at = (parent: Loc | undefined, key: string | number | undefined): Loc | undefined => (key === undefined ? parent : { key, parent });
+  /** Counts and checks one value, `key` of `parent` (a location is built only for a container or a problem); false stops the walk. */
+  const visit = (v: unknown, depth: number, parent: Loc | undefined, key: string | number | undefined): boolean => {
     if (++nodes > limits.maxNodes) {
-      report(pathOf(loc), `input has more than ${limits.maxNodes} JSON values`);
+      report(pathOf(at(parent, key)), `input has more than ${limits.maxNodes} JSON values`);
       return false;
     }
     if (typeof v === 'string') {
       if (v.length > limits.maxStringLength) {
-        report(pathOf(loc), `string of ${v.length} characters; the limit is ${limits.maxStringLength}`);
+        report(pathOf(at(parent, key)), `string of ${v.length} characters; the limit is ${limits.maxStringLength}`);
         reported++;
       }
-      continue;
+    } else if (typeof v === 'object' && v !== null) {
+      if (depth > limits.maxDepth) {
+        report(pathOf(at(parent, key)), `nesting deeper than ${limits.maxDepth} levels`);
+        reported++;
+      } else {
+        stack.push({ v, depth, loc: at(parent, key) });
+      }
     }
-    if (typeof v !== 'object' || v === null) continue;
-    if (depth > limits.maxDepth) {
-      report(pathOf(loc), `nesting deeper than ${limits.maxDepth} levels`);
-      reported++;
-      continue;
-    }
+    return reported < 10;
+  };
+  if (!visit(input, 1, undefined, undefined)) return ok;
+  while (stack.length > 0 && reported < 10) {
+    const { v, depth, loc } = stack.pop()!;
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], depth: depth + 1, loc: { key: i, parent: loc } });
+      for (let i = 0; i < v.length; i++) if (!visit(v[i], depth + 1, loc, i)) return ok;
       continue;
     }
     const keys = Object.keys(v);
@@ -82,14 +89,13 @@ export function checkLimits(input: unknown, limits: StixLimits, problems: Proble
       reported++;
       continue;
     }
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const k = keys[i] as string;
+    for (const k of keys) {
       if (k.length > limits.maxStringLength) {
         report(pathOf(loc), `property name of ${k.length} characters; the limit is ${limits.maxStringLength}`);
         reported++;
         continue;
       }
-      stack.push({ v: (v as Record<string, unknown>)[k], depth: depth + 1, loc: { key: k, parent: loc } });
+      if (!visit((v as Record<string, unknown>)[k], depth + 1, loc, k)) return ok;
     }
   }
   return ok;

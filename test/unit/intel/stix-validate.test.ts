@@ -106,6 +106,16 @@ describe('STIX validation: hostile input', () => {
     const wide = Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`x_p${i}`, i]));
     assert.equal(validateStix({ ...indicator, ...wide }).problems[0]?.message, 'object has 1508 properties; the limit is 1000');
     assert.equal(validateStix({ ...indicator, x_many: new Array(50).fill([1, 2, 3]) }, { limits: { maxNodes: 100 } }).tooLarge, true);
+    assert.deepEqual(validateStix({ ...indicator, x_many: new Array(50).fill(0) }, { limits: { maxNodes: 58 } }).problems, [{ path: '/x_many/48', message: 'input has more than 58 JSON values' }]);
+  });
+
+  it('reports long strings inside lists and objects at their paths, ten at most', () => {
+    const long = 'a'.repeat(60);
+    const r = validateStix({ ...indicator, x_list: ['ok', long, { x_in: [long] }], labels: [long] }, { limits: { maxStringLength: 40 } });
+    assert.equal(r.tooLarge, true);
+    assert.deepEqual(r.problems.map((p) => p.path).sort(), ['/id', '/labels/0', '/x_list/1', '/x_list/2/x_in/0']);
+    const many = validateStix({ ...indicator, x_list: new Array(100).fill(long) }, { limits: { maxStringLength: 40 } });
+    assert.equal(many.problems.length, 10);
   });
 
   it('caps the problem list', () => {
