@@ -1,5 +1,6 @@
 import { deserialize, serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import { releaseFreedMemory } from '../native-memory.js';
 import { collectGarbage } from './heap.js';
 import { splitEnvelope, type EnvelopeRefusal } from './envelope.js';
 import { intelEntry, type IntelEntrySource } from './ledger-feed.js';
@@ -336,8 +337,13 @@ export function sharedPreparePool(): PreparePool {
   if (shared === undefined) {
     shared = new PreparePool(true);
     // Two passes, apart, rather than one pause twice as long (heap.ts).
+    // Then what the C allocator holds free goes back to the system (native-memory.ts).
     shared.onIdle(() => {
-      if (collectGarbage()) setTimeout(collectGarbage, 200).unref();
+      if (!collectGarbage()) return;
+      setTimeout(() => {
+        collectGarbage();
+        releaseFreedMemory();
+      }, 200).unref();
     });
   }
   return shared;

@@ -22,6 +22,7 @@ import {
   type VersionRow,
 } from '../sql/intel-store.js';
 import type { DB } from '../sql/schema.js';
+import { releaseFreedMemory } from '../../native-memory.js';
 import { sqliteCapabilities } from './capabilities.js';
 
 /**
@@ -237,9 +238,11 @@ export class SqliteIntelStore extends SqlIntelStore {
     this.release = setTimeout(() => {
       this.release = null;
       // sqlite3_db_release_memory: frees the cache's unused pages; a closed store just has nothing to free.
+      // Freed, they stay resident in the C allocator's arena until it is trimmed (native-memory.ts).
       this.kdb
         .connection()
         .execute(async () => this.raw.pragma('shrink_memory'))
+        .then(() => releaseFreedMemory())
         .catch(() => undefined);
     }, this.releaseCacheAfterMs);
     this.release.unref();
