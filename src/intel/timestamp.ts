@@ -56,9 +56,18 @@ export function parseStixTimestamp(text: string): StixTimestamp | undefined {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   // Second 60 is RFC 3339's leap second; the schema's timestamp.json allows it too.
   if (hour > 23 || minute > 59 || second > 60) return undefined;
-  const epochSeconds = Date.UTC(year, month - 1, day, hour, minute, second) / 1000;
+  const epochSeconds = utcSeconds(year, month, day, hour, minute, second);
   const ms = fraction === '' ? 0 : Number(fraction.slice(0, 3).padEnd(3, '0'));
   return { text, epochSeconds, epochMs: epochSeconds * 1000 + ms, fraction };
+}
+
+/** Seconds since the epoch of a UTC date and time; years 0–99 are those years (Date.UTC would read 1900–1999). */
+export function utcSeconds(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second) / 1000;
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, second, 0);
+  return d.getTime() / 1000;
 }
 
 /** Orders two parsed timestamps exactly (sub-millisecond digits included): negative, zero or positive. */

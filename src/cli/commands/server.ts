@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../config/config.js';
 import { readEnv } from '../../config/env.js';
 import { checkDatabaseKind, readManifest } from '../../data-dir.js';
+import { canReleaseFreedMemory } from '../../native-memory.js';
 
 // The server side (Fastify, Kysely, the database drivers) is imported when `init` or `serve`
 // runs, not at start-up: it is ~0.4 s of loading that every client command and --help would pay.
@@ -60,6 +61,9 @@ export function registerServerCommands(program: Command): void {
       process.once('SIGINT', () => void close('SIGINT'));
       process.once('SIGTERM', () => void close('SIGTERM'));
       const address = await app.listen({ host: config.listen.host, port: config.listen.port });
+      if (process.platform === 'linux' && !canReleaseFreedMemory()) {
+        app.log.warn('freed memory cannot be returned to the system (native/malloc-trim not built, or not glibc): a large ingest leaves it with the process (docs/operations.md)');
+      }
       process.stderr.write(`accord: serving ${address} (database: ${ctx.store.capabilities.name}, log: ${ctx.log.origin})\n`);
     });
 }

@@ -22,6 +22,17 @@ describe('deterministic SCO identifiers (§2.9)', () => {
   it('canonicalises JSON per RFC 8785 (sorted keys, ES number and string forms)', () => {
     assert.equal(canonicalJson({ b: [1, 1.5, 1e21, 'é\u2028'], a: { d: null, c: true } }), '{"a":{"c":true,"d":null},"b":[1,1.5,1e+21,"é\u2028"]}');
     assert.equal(canonicalJson({ '\u20ac': 1, '\r': 2, a: 3, '\ud83d\ude00': 4 }), '{"\\r":2,"a":3,"€":1,"😀":4}');
+    assert.equal(canonicalJson({ a: undefined, b: 1, c: { d: undefined } }), '{"b":1,"c":{}}', 'absent members are left out');
+    assert.equal(canonicalJson([]), '[]');
+    assert.throws(() => canonicalJson([undefined]), TypeError);
+    assert.throws(() => canonicalJson({ a: [1, Infinity] }), TypeError);
+  });
+
+  it('refuses a namespace that is not a UUID, every time it is asked', () => {
+    for (let i = 0; i < 2; i++) assert.throws(() => uuidV5('not-a-uuid', 'x'), TypeError);
+    assert.throws(() => uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430', 'x'), TypeError);
+    // Asked again after a good one (the bytes are kept): the same answer.
+    assert.equal(uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com'), '2ed6657d-e927-568b-95e1-2665a8aea6a2');
   });
 
   it('uses one hash, preferring MD5, SHA-1, SHA-256, SHA-512 in that order', () => {

@@ -204,3 +204,26 @@ test('collectGarbage collects the whole heap', async () => {
   assert.equal(collectGarbage(), true);
   assert.equal(w.deref(), undefined);
 });
+
+test('a stix indicator is indexed by the values of the pattern validation parsed, as termsOf finds them', async () => {
+  const { termsOf } = await import('../../../src/intel/terms.js');
+  const indicator = {
+    type: 'indicator',
+    spec_version: '2.1',
+    id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
+    created: '2016-04-06T20:03:48.000Z',
+    modified: '2016-04-06T20:03:48.000Z',
+    pattern: "[ipv4-addr:value = '198.51.100.1'] OR [domain-name:value = 'Evil.Example']",
+    pattern_type: 'stix',
+    valid_from: '2016-01-01T00:00:00Z',
+    labels: ['Malicious-Activity'],
+  };
+  const p = prepareObject(indicator, 'GREEN');
+  assert.ok('row' in p);
+  assert.deepEqual(p.row.terms, ['v:198.51.100.1', 'v:evil.example', 'l:malicious-activity']);
+  assert.deepEqual(p.row.terms, termsOf(indicator));
+  // Not stix: nothing parsed, no pattern values.
+  const sigma = prepareObject({ ...indicator, pattern_type: 'sigma', pattern: 'title: x' }, 'GREEN');
+  assert.ok('row' in sigma);
+  assert.deepEqual(sigma.row.terms, ['l:malicious-activity']);
+});

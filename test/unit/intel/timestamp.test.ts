@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareTimestamps, isoToMicros, parseStixTimestamp, type StixTimestamp } from '../../../src/intel/timestamp.js';
+import { compareTimestamps, isoToMicros, parseStixTimestamp, utcSeconds, type StixTimestamp } from '../../../src/intel/timestamp.js';
 
 /** §2.16 as a regular expression (what the parser read before it read character codes): the reference to compare with. */
 const REFERENCE_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z$/;
@@ -15,7 +15,7 @@ function reference(text: string): StixTimestamp | undefined {
   if (month < 1 || month > 12 || day < 1 || day > days) return undefined;
   if (hour > 23 || minute > 59 || second > 60) return undefined;
   const fraction = m[7] ?? '';
-  const epochSeconds = Date.UTC(year, month - 1, day, hour, minute, second) / 1000;
+  const epochSeconds = utcSeconds(year, month, day, hour, minute, second);
   const ms = fraction === '' ? 0 : Number(fraction.slice(0, 3).padEnd(3, '0'));
   return { text, epochSeconds, epochMs: epochSeconds * 1000 + ms, fraction };
 }
@@ -41,6 +41,14 @@ describe('STIX timestamps (§2.16)', () => {
     assert.equal(parseStixTimestamp('2016-12-31T23:59:60Z')!.epochSeconds, Date.UTC(2017, 0, 1) / 1000, 'a leap second');
     assert.equal(parseStixTimestamp('2024-02-29T00:00:00.5Z')!.epochMs, Date.UTC(2024, 1, 29) + 500);
     assert.equal(isoToMicros('1970-01-01T00:00:01.0000019Z'), 1_000_001);
+  });
+
+  it('reads years 0000–0099 as those years, not 1900–1999', () => {
+    const early = parseStixTimestamp('0050-03-01T12:00:00Z')!;
+    assert.equal(new Date(early.epochMs).toISOString(), '0050-03-01T12:00:00.000Z');
+    assert.equal(compareTimestamps(early, parseStixTimestamp('1950-03-01T12:00:00Z')!), -1);
+    assert.equal(new Date(parseStixTimestamp('0000-02-29T23:59:59.999Z')!.epochMs).toISOString(), '0000-02-29T23:59:59.999Z');
+    assert.equal(parseStixTimestamp('0100-02-29T00:00:00Z'), undefined, '100 is not a leap year');
   });
 
   it('refuses what the spec does not allow', () => {
