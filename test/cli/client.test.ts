@@ -22,7 +22,7 @@ before(
   async () => {
     await ensureBuilt();
     const dir = join(tmp.path, 'data');
-    const init = await cli(['init', '--data', dir, '--demo']);
+    const init = await cli(['init', '--data', dir, '--demo'], { timeoutMs: 60_000 });
     assert.equal(init.code, 0, init.stderr);
     const out = JSON.parse(init.stdout);
     admin = out.admin_token;

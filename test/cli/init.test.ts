@@ -87,7 +87,7 @@ describe('accord init', { concurrency: true }, () => {
 
   test('a second init on the same directory exits 1, says why, and changes no byte', async () => {
     const dir = newDir();
-    const first = await cli(['init', '--data', dir, '--demo']);
+    const first = await cli(['init', '--data', dir, '--demo'], { timeoutMs: 60_000 });
     assert.equal(first.code, 0, first.stderr);
     const before = snapshotDir(dir);
     const dirMode = mode(dir);
@@ -151,7 +151,7 @@ describe('accord init', { concurrency: true }, () => {
 
   test('--demo adds labelled demo data with a token per demo signatory', async () => {
     const dir = newDir();
-    const r = await cli(['init', '--data', dir, '--demo']);
+    const r = await cli(['init', '--data', dir, '--demo'], { timeoutMs: 60_000 });
     assert.equal(r.code, 0, r.stderr);
     const out = oneJsonObject(r.stdout);
     assert.ok(out.admin_token && out.log_origin && out.log_vkey);
