@@ -5,7 +5,9 @@ import { chunksOf } from '../../../src/intel/envelope.js';
 import { MIN_WORKER_BATCH, MIN_WORKER_TEXT, PreparePool, type PreparedEnvelope } from '../../../src/intel/prepare-pool.js';
 import { intelEntry, type IntelEntrySource } from '../../../src/intel/ledger-feed.js';
 import { detailOf, prepareObject } from '../../../src/intel/prepare.js';
+import { termsOf } from '../../../src/intel/terms.js';
 import { tlpMarkingId } from '../../../src/intel/tlp.js';
+import { VALID_INDICATOR } from './support.js';
 
 const at = '2026-01-02T03:04:05.678Z';
 
@@ -205,19 +207,13 @@ test('collectGarbage collects the whole heap', async () => {
   assert.equal(w.deref(), undefined);
 });
 
-test('a stix indicator is indexed by the values of the pattern validation parsed, as termsOf finds them', async () => {
-  const { termsOf } = await import('../../../src/intel/terms.js');
+test('a stix indicator is indexed by the values of the pattern validation parsed, as termsOf finds them', () => {
   const indicator = {
-    type: 'indicator',
-    spec_version: '2.1',
-    id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
-    created: '2016-04-06T20:03:48.000Z',
-    modified: '2016-04-06T20:03:48.000Z',
+    ...VALID_INDICATOR,
     pattern: "[ipv4-addr:value = '198.51.100.1'] OR [domain-name:value = 'Evil.Example']",
-    pattern_type: 'stix',
-    valid_from: '2016-01-01T00:00:00Z',
     labels: ['Malicious-Activity'],
   };
+
   const p = prepareObject(indicator, 'GREEN');
   assert.ok('row' in p);
   assert.deepEqual(p.row.terms, ['v:198.51.100.1', 'v:evil.example', 'l:malicious-activity']);

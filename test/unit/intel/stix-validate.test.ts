@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IntelError } from '../../../src/intel/errors.js';
 import { assertValidStix, parseStixJson, validateStix, validateStixObject } from '../../../src/intel/stix.js';
-import { vectors } from './support.js';
+import { VALID_INDICATOR, vectors } from './support.js';
 
 interface Vector {
   source: string;
@@ -11,16 +11,7 @@ interface Vector {
   expect?: string[];
 }
 
-const indicator = {
-  type: 'indicator',
-  spec_version: '2.1',
-  id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
-  created: '2016-04-06T20:03:48.000Z',
-  modified: '2016-04-06T20:03:48.000Z',
-  pattern: "[ipv4-addr:value = '198.51.100.1']",
-  pattern_type: 'stix',
-  valid_from: '2016-01-01T00:00:00Z',
-};
+const indicator = VALID_INDICATOR;
 
 describe('STIX validation: valid content', () => {
   for (const v of vectors<{ vectors: Vector[] }>('objects-valid.json').vectors) {

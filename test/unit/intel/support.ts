@@ -5,6 +5,18 @@ export function vectors<T = any>(name: string): T {
   return JSON.parse(readFileSync(new URL(`../../vectors/stix/${name}`, import.meta.url), 'utf8')) as T;
 }
 
+/** A valid STIX 2.1 indicator (one `stix` equality pattern); tests spread it and override what they exercise. */
+export const VALID_INDICATOR = {
+  type: 'indicator',
+  spec_version: '2.1',
+  id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
+  created: '2016-04-06T20:03:48.000Z',
+  modified: '2016-04-06T20:03:48.000Z',
+  pattern: "[ipv4-addr:value = '198.51.100.1']",
+  pattern_type: 'stix',
+  valid_from: '2016-01-01T00:00:00Z',
+} as const;
+
 /** A small deterministic PRNG (mulberry32) so fuzz runs are reproducible. */
 export function prng(seed: number): { next(): number; int(n: number): number; pick<T>(a: readonly T[]): T } {
   let s = seed >>> 0;
