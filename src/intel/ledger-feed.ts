@@ -19,10 +19,11 @@ export const INTEL_ENTRY_TYPE = 'accord.intel/v1';
 export const INTEL_COMMITMENT_KIND = 'intel';
 const BATCH = 2000;
 const MAX_INLINE = 60_000;
+const utf8 = new TextEncoder();
 
 /** The bytes a reader hashes with the salt to open an intel commitment: the object's canonical JSON. */
 export function intelCommitmentContent(json: string): Uint8Array {
-  return new TextEncoder().encode(canonicalJson(JSON.parse(json)));
+  return utf8.encode(canonicalJson(JSON.parse(json)));
 }
 
 /** What a version's log entry is made of. */
@@ -32,8 +33,6 @@ export type IntelEntrySource = Pick<IntelObjectVersion, 'json' | 'salt' | 'colle
 export function intelEntry(v: IntelEntrySource): Uint8Array {
   return intelEntryOf(canonicalJson(JSON.parse(v.json)), v);
 }
-
-const utf8 = new TextEncoder();
 
 /** The log entry of one version whose object's canonical JSON is `content` (the preparation worker has the object parsed). */
 export function intelEntryOf(content: string, v: Omit<IntelEntrySource, 'json'>): Uint8Array {

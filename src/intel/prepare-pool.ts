@@ -339,7 +339,7 @@ export function sharedPreparePool(): PreparePool {
     // Two passes, apart, rather than one pause twice as long (heap.ts).
     // Then what the C allocator holds free goes back to the system (native-memory.ts).
     shared.onIdle(() => {
-      if (!collectGarbage()) return;
+      collectGarbage();
       setTimeout(() => {
         collectGarbage();
         releaseFreedMemory();
